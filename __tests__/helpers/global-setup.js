@@ -1,0 +1,11 @@
+// Child-process tests run the built package, so build it once before any test.
+const { execFileSync } = require('node:child_process');
+const { join } = require('node:path');
+
+module.exports = () => {
+  const root = join(__dirname, '..', '..');
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+};

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import { FunesError } from './errors';
+import { FileStore } from './store/file-store';
+
+/** Process-wide settings, for `Memorious.configure`. */
+export interface FunesConfig {
+  /**
+   * The cache directory for methods that set none; `undefined` returns to the default.
+   * @default `$FUNES_CACHE_DIR`, else `./cache` in the working directory
+   */
+  readonly cacheDir?: string;
+}
+
+let settings: FunesConfig = {};
+const stores = new Map<string, FileStore>();
+
+export function configure(config: FunesConfig): void {
+  if (typeof config !== 'object' || config === null) {
+    throw new FunesError('FUNES_BAD_OPTION', 'Memorious.configure takes an object, for example { cacheDir: "cache" }');
+  }
+  for (const [key, value] of Object.entries(config)) {
+    if (key !== 'cacheDir') {
+      throw new FunesError('FUNES_BAD_OPTION', `Memorious.configure has no setting '${key}'; known: cacheDir`);
+    }
+    if (value !== undefined && (typeof value !== 'string' || value === '')) {
+      throw new FunesError('FUNES_BAD_OPTION', 'Memorious.configure: cacheDir must be a non-empty path');
+    }
+  }
+  settings = { ...settings, ...config };
+}
+
+/** The directory a method's records go to, decided at each call so `configure` may come late. */
+export function cacheRoot(cacheDir: string | undefined): string {
+  return resolve(cacheDir ?? settings.cacheDir ?? (process.env.FUNES_CACHE_DIR || 'cache'));
+}
+
+export function storeAt(root: string): FileStore {
+  let store = stores.get(root);
+  if (!store) {
+    store = new FileStore(root);
+    stores.set(root, store);
+  }
+  return store;
+}

@@ -1,0 +1,128 @@
+import { FunesError } from './errors';
+import { MemoMethod } from './memo';
+import { checkOptions, type MemoriousOptions } from './options';
+
+type Method<This, Args extends unknown[], R> = (this: This, ...args: Args) => R;
+
+/**
+ * `@memorious` as a decorator of either model: TypeScript's legacy decorators
+ * (`experimentalDecorators`) and TC39 stage-3 decorators (TypeScript 5+ default).
+ */
+export interface MemoriousDecorator {
+  <This, Args extends unknown[], R>(
+    value: Method<This, Args, R>,
+    context: ClassMethodDecoratorContext<This, Method<This, Args, R>>,
+  ): Method<This, Args, R>;
+  <T>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<T>): TypedPropertyDescriptor<T> | void;
+}
+
+/**
+ * Makes a class method remember every result on disk. Call it again with the same
+ * input, in this process or a later one, and the stored result comes back without
+ * running the method; change the method's code and its old results stop being served.
+ *
+ * Works bare (`@memorious`) or with options (`@memorious({ cacheDir })`), on sync and
+ * async methods, static or not, under both decorator models. A last argument
+ * `{ global_seed: n }` seeds `Math.random` for that call only (see {@link withSeed}).
+ *
+ * @example
+ * ```ts
+ * class Lab {
+ *   @memorious
+ *   double(x: number): number { return 2 * x; }
+ *
+ *   @memorious({ cacheDir: 'results/cache' })
+ *   async fit(params: Params, epochs = 10): Promise<Model> { ... }
+ * }
+ * ```
+ */
+export function memorious<This, Args extends unknown[], R>(
+  value: Method<This, Args, R>,
+  context: ClassMethodDecoratorContext<This, Method<This, Args, R>>,
+): Method<This, Args, R>;
+export function memorious<T>(
+  target: object,
+  key: string | symbol,
+  descriptor: TypedPropertyDescriptor<T>,
+): TypedPropertyDescriptor<T> | void;
+export function memorious(options?: MemoriousOptions): MemoriousDecorator;
+export function memorious(...args: unknown[]): unknown {
+  if (isDecoratorCall(args)) return decorate(args, {});
+  if (args.length <= 1 && typeof args[0] !== 'function') {
+    const options = checkOptions(args[0] ?? {});
+    return (...inner: unknown[]): unknown => {
+      if (!isDecoratorCall(inner)) throw misplaced(inner);
+      return decorate(inner, options);
+    };
+  }
+  throw misplaced(args);
+}
+
+function isDecoratorCall(args: unknown[]): boolean {
+  return isStage3(args) || isLegacy(args);
+}
+
+function isStage3(args: unknown[]): args is [unknown, DecoratorContext] {
+  const context = args[1] as Partial<DecoratorContext> | undefined;
+  return args.length === 2 && typeof context === 'object' && context !== null && 'kind' in context && 'name' in context;
+}
+
+function isLegacy(args: unknown[]): args is [object, string | symbol, unknown] {
+  return (
+    args.length === 3 &&
+    (typeof args[0] === 'object' || typeof args[0] === 'function') &&
+    args[0] !== null &&
+    (typeof args[1] === 'string' || typeof args[1] === 'symbol')
+  );
+}
+
+function decorate(args: unknown[], options: MemoriousOptions): unknown {
+  if (isStage3(args)) {
+    const [value, context] = args;
+    if (context.kind !== 'method' || typeof value !== 'function') throw misplaced(args);
+    if (context.private) {
+      throw new FunesError(
+        'FUNES_NOT_A_METHOD',
+        `@memorious cannot decorate the private method ${String(context.name)}: its class cannot be found ` +
+          'from an instance, so its results would have no place; make it a public method',
+      );
+    }
+    const method = new MemoMethod(value, context.name, options);
+    // Static methods learn their class now; instance methods at the first construction.
+    context.addInitializer(function (this: unknown) {
+      method.locate(this);
+    });
+    return method.wrapper;
+  }
+  const [target, key, descriptor] = args as [object, string | symbol, PropertyDescriptor | undefined];
+  if (!descriptor || typeof descriptor.value !== 'function') throw misplaced(args);
+  const method = new MemoMethod(descriptor.value as Function, key, options);
+  method.locate(target);
+  descriptor.value = method.wrapper;
+  return descriptor;
+}
+
+/** The `TypeError` for a decorator in the wrong place, naming the member it was put on. */
+function misplaced(args: unknown[]): FunesError {
+  let what: string;
+  if (isStage3(args)) {
+    const context = args[1];
+    what = `'${String(context.name)}', which is a ${context.kind}`;
+  } else if (isLegacy(args)) {
+    const descriptor = args[2];
+    const owner = typeof args[0] === 'function' ? args[0] : args[0].constructor;
+    const name = `'${(owner as Function | undefined)?.name ?? '?'}.${String(args[1])}'`;
+    const kind =
+      typeof descriptor === 'number'
+        ? `a parameter of ${name}`
+        : descriptor && typeof descriptor === 'object' && ('get' in descriptor || 'set' in descriptor)
+          ? `${name}, which is an accessor`
+          : `${name}, which is a property`;
+    what = kind;
+  } else if (args.length === 1 && typeof args[0] === 'function') {
+    what = `'${(args[0] as Function).name}', which is a class`;
+  } else {
+    what = 'something that is not a class member';
+  }
+  return new FunesError('FUNES_NOT_A_METHOD', `@memorious can only decorate methods, but was applied to ${what}`);
+}

@@ -1,0 +1,59 @@
+/**
+ * Codes of the errors funes throws. Each names a mistake the caller can fix.
+ */
+export type FunesErrorCode =
+  | 'FUNES_NOT_A_METHOD'
+  | 'FUNES_BAD_OPTION'
+  | 'FUNES_BAD_SEED'
+  | 'FUNES_UNHASHABLE'
+  | 'FUNES_UNPARSABLE'
+  | 'FUNES_NOT_MEMORIOUS'
+  | 'FUNES_UNBOUND';
+
+/**
+ * The one error class funes throws. Every instance is a misuse the caller can correct
+ * (a bad option, an argument that cannot be hashed, a decorator in the wrong place),
+ * which is why it extends `TypeError`; faults of the cache itself are never thrown,
+ * only warned about.
+ *
+ * @example
+ * ```ts
+ * try { lab.fit(new WeakMap()); }
+ * catch (e) { if (e instanceof FunesError && e.code === 'FUNES_UNHASHABLE') ... }
+ * ```
+ */
+export class FunesError extends TypeError {
+  /** A stable code to branch on; the message may change, the code will not. */
+  readonly code: FunesErrorCode;
+
+  constructor(code: FunesErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'FunesError';
+    this.code = code;
+  }
+}
+
+/**
+ * Codes of the warnings funes emits through `process.emitWarning` (type `FunesWarning`).
+ * Filter on them with `process.on('warning', w => w.code === ...)`.
+ */
+export type FunesWarningCode =
+  | 'FUNES_UNSERIALIZABLE'
+  | 'FUNES_WRITE_FAILED'
+  | 'FUNES_READ_FAILED'
+  | 'FUNES_INVALID_RECORD'
+  | 'FUNES_NO_OWNER';
+
+const warned = new Set<string>();
+
+/** Warns once per method and code: a sweep of a million calls must not print a million lines. */
+export function warnOnce(method: string, code: FunesWarningCode, message: string): void {
+  const id = `${method}\0${code}`;
+  if (warned.has(id)) return;
+  warned.add(id);
+  process.emitWarning(`${method}: ${message}`, { type: 'FunesWarning', code });
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

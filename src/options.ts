@@ -1,0 +1,75 @@
+import { FunesError } from './errors';
+
+/**
+ * Options of `@memorious(options)`. All are optional; `@memorious` alone uses none.
+ */
+export interface MemoriousOptions {
+  /**
+   * Where this method's records live. A relative path is taken from `process.cwd()`.
+   * @default `Memorious.configure({ cacheDir })`, else `$FUNES_CACHE_DIR`, else `./cache`
+   * @example `@memorious({ cacheDir: 'results/cache' })`
+   */
+  readonly cacheDir?: string;
+  /**
+   * Mixed into the version hash: change it to retire every stored result of the method
+   * when something its source does not show has changed (a data file, a library).
+   * @default none
+   * @example `@memorious({ version: '2024-05 dataset' })`
+   */
+  readonly version?: string | number;
+  /**
+   * Functions (or classes) outside the class whose source the method's results depend
+   * on: a change to any of them gives the method a new version. Memorious methods listed
+   * here count with their own `version` and `dependsOn`.
+   * @default []
+   * @example `@memorious({ dependsOn: [preprocess, Model] })`
+   */
+  readonly dependsOn?: readonly Function[];
+  /**
+   * Leave the instance's own state out of the key. Only for methods whose result does
+   * not depend on `this`: two differently configured instances would then share results.
+   * @default false
+   * @example `@memorious({ ignoreThis: true })`
+   */
+  readonly ignoreThis?: boolean;
+}
+
+const KNOWN: Record<keyof MemoriousOptions, (v: unknown) => boolean> = {
+  cacheDir: (v) => typeof v === 'string' && v.length > 0,
+  version: (v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)),
+  dependsOn: (v) => Array.isArray(v) && v.every((f) => typeof f === 'function'),
+  ignoreThis: (v) => typeof v === 'boolean',
+};
+
+const EXPECTED: Record<keyof MemoriousOptions, string> = {
+  cacheDir: 'a non-empty path',
+  version: 'a string or a finite number',
+  dependsOn: 'an array of functions',
+  ignoreThis: 'a boolean',
+};
+
+/** Checks options once, at decoration, so that a typo fails where it was made. */
+export function checkOptions(options: unknown): MemoriousOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new FunesError('FUNES_BAD_OPTION', `@memorious options must be an object, got ${describe(options)}`);
+  }
+  for (const [key, value] of Object.entries(options)) {
+    if (!(key in KNOWN)) {
+      throw new FunesError(
+        'FUNES_BAD_OPTION',
+        `@memorious has no option '${key}'; known options: ${Object.keys(KNOWN).join(', ')}`,
+      );
+    }
+    const name = key as keyof MemoriousOptions;
+    if (value !== undefined && !KNOWN[name](value)) {
+      throw new FunesError('FUNES_BAD_OPTION', `@memorious option '${key}' must be ${EXPECTED[name]}, got ${describe(value)}`);
+    }
+  }
+  return Object.freeze({ ...(options as MemoriousOptions) });
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'string' ? JSON.stringify(value) : typeof value;
+}

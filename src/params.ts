@@ -1,0 +1,151 @@
+import { parse, type Expression, type Function as FunctionNode, type Node, type Pattern } from 'acorn';
+
+/** One declared parameter: its name in the record, and how it takes its value. */
+export interface Param {
+  readonly name: string;
+  readonly rest: boolean;
+  /** Present when the source gives a literal default (`epochs = 10`). */
+  readonly default?: { readonly value: unknown };
+}
+
+/** The name a destructured or surplus argument gets in the record: its position. */
+export function positionalName(index: number): string {
+  return `$${index}`;
+}
+
+const NOT_LITERAL = Symbol('not literal');
+
+/**
+ * Reads the parameter list of a function from its source. `fn.length` stops at the
+ * first default, and down-levelled async code renames the outer parameters, so the
+ * list is parsed, never counted.
+ */
+export function readParams(fn: Function): Param[] | undefined {
+  const node = parseFunction(Function.prototype.toString.call(fn));
+  if (!node) return undefined;
+  const params = awaiterParams(node) ?? node.params;
+  return params.map((p, i) => describe(p, i));
+}
+
+function describe(p: Pattern, index: number): Param {
+  if (p.type === 'Identifier') return { name: p.name, rest: false };
+  if (p.type === 'RestElement') {
+    return { name: p.argument.type === 'Identifier' ? p.argument.name : positionalName(index), rest: true };
+  }
+  if (p.type === 'AssignmentPattern') {
+    const name = p.left.type === 'Identifier' ? p.left.name : positionalName(index);
+    const value = literal(p.right);
+    return value === NOT_LITERAL ? { name, rest: false } : { name, rest: false, default: { value } };
+  }
+  return { name: positionalName(index), rest: false };
+}
+
+/** Evaluates a default that is a literal; anything else cannot be known before the call. */
+function literal(e: Expression): unknown {
+  switch (e.type) {
+    case 'Literal':
+      return 'regex' in e && e.regex ? NOT_LITERAL : e.value;
+    case 'Identifier':
+      return e.name === 'undefined' ? undefined : e.name === 'NaN' ? NaN : e.name === 'Infinity' ? Infinity : NOT_LITERAL;
+    case 'UnaryExpression': {
+      const v = literal(e.argument);
+      if (typeof v === 'number' && e.operator === '-') return -v;
+      if (typeof v === 'bigint' && e.operator === '-') return -v;
+      if (typeof v === 'number' && e.operator === '+') return v;
+      return NOT_LITERAL;
+    }
+    case 'TemplateLiteral':
+      return e.expressions.length === 0 ? e.quasis[0]?.value.cooked : NOT_LITERAL;
+    case 'ArrayExpression': {
+      const out: unknown[] = [];
+      for (const el of e.elements) {
+        if (!el || el.type === 'SpreadElement') return NOT_LITERAL;
+        const v = literal(el);
+        if (v === NOT_LITERAL) return NOT_LITERAL;
+        out.push(v);
+      }
+      return out;
+    }
+    case 'ObjectExpression': {
+      const out: Record<string, unknown> = {};
+      for (const prop of e.properties) {
+        if (prop.type !== 'Property' || prop.kind !== 'init' || prop.computed || prop.method) return NOT_LITERAL;
+        const key = prop.key.type === 'Identifier' ? prop.key.name : prop.key.type === 'Literal' ? String(prop.key.value) : undefined;
+        const v = literal(prop.value as Expression);
+        if (key === undefined || key === '__proto__' || v === NOT_LITERAL) return NOT_LITERAL;
+        out[key] = v;
+      }
+      return out;
+    }
+    default:
+      return NOT_LITERAL;
+  }
+}
+
+/**
+ * A method's `toString()` is a method definition (`name(a) {...}`, `async *[k](a) {...}`),
+ * which parses as a class member; functions and arrows parse as expressions.
+ */
+function parseFunction(source: string): FunctionNode | undefined {
+  for (const wrap of [(s: string) => `(class { ${s}\n})`, (s: string) => `(${s}\n)`]) {
+    let program: Node;
+    try {
+      program = parse(wrap(source), { ecmaVersion: 'latest' });
+    } catch {
+      continue;
+    }
+    const found = firstFunction(program);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function firstFunction(program: Node): FunctionNode | undefined {
+  const stmt = (program as unknown as { body: Node[] }).body[0];
+  if (!stmt || stmt.type !== 'ExpressionStatement') return undefined;
+  const expr = (stmt as unknown as { expression: Node }).expression;
+  if (expr.type === 'ClassExpression') {
+    const member = (expr as unknown as { body: { body: Node[] } }).body.body[0];
+    if (member?.type === 'MethodDefinition') return (member as unknown as { value: FunctionNode }).value;
+    return undefined;
+  }
+  if (expr.type === 'FunctionExpression' || expr.type === 'ArrowFunctionExpression') return expr as FunctionNode;
+  return undefined;
+}
+
+/**
+ * TypeScript below ES2017 compiles `async m(a, b = 1)` to
+ * `m(a_1) { return __awaiter(this, arguments, void 0, function* (a, b = 1) {...}) }`:
+ * the generator holds the real parameter list.
+ */
+function awaiterParams(fn: FunctionNode): Pattern[] | undefined {
+  if (fn.body.type !== 'BlockStatement' || fn.body.body.length !== 1) return undefined;
+  const ret = fn.body.body[0];
+  if (ret?.type !== 'ReturnStatement' || ret.argument?.type !== 'CallExpression') return undefined;
+  const call = ret.argument;
+  if (call.callee.type !== 'Identifier' || !/^_*awaiter$/.test(call.callee.name)) return undefined;
+  const gen = call.arguments[3];
+  if (gen?.type !== 'FunctionExpression' || !gen.generator) return undefined;
+  return gen.params;
+}
+
+/**
+ * Maps arguments to names: declared parameters in order (a literal default standing in
+ * for `undefined`, a rest parameter as an array), then any surplus argument under its
+ * position, since every argument given can change the result.
+ */
+export function bindArguments(params: readonly Param[], args: readonly unknown[]): Record<string, unknown> {
+  const input: Record<string, unknown> = {};
+  let i = 0;
+  for (const p of params) {
+    if (p.rest) {
+      input[p.name] = args.slice(i);
+      i = args.length;
+      continue;
+    }
+    const given = args[i++];
+    input[p.name] = given === undefined && p.default ? structuredClone(p.default.value) : given;
+  }
+  for (; i < args.length; i++) input[positionalName(i)] = args[i];
+  return input;
+}

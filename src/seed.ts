@@ -1,0 +1,64 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import seedrandom from 'seedrandom';
+import { FunesError } from './errors';
+
+/** A seed for `Math.random` during one call: a finite number or a string. */
+export type GlobalSeed = number | string;
+
+interface Scope {
+  readonly random: () => number;
+  live: boolean;
+}
+
+const scopes = new AsyncLocalStorage<Scope>();
+let original: (() => number) | undefined;
+let active = 0;
+
+/**
+ * Stands in for `Math.random` while any seeded call runs. Each call's continuations,
+ * across awaits, find that call's generator through AsyncLocalStorage; code outside
+ * every seeded call, or running after its call ended, gets the original.
+ */
+function dispatch(): number {
+  const scope = scopes.getStore();
+  return scope?.live ? scope.random() : original!();
+}
+
+export function checkSeed(seed: unknown): GlobalSeed {
+  if ((typeof seed === 'number' && Number.isFinite(seed)) || typeof seed === 'string') return seed;
+  throw new FunesError(
+    'FUNES_BAD_SEED',
+    `global_seed must be a finite number or a string, got ${typeof seed === 'number' ? seed : typeof seed}`,
+  );
+}
+
+/**
+ * Runs `fn` with `Math.random` seeded by `seed` for exactly as long as it runs: until it
+ * returns or throws, or, when it returns a Promise, until that settles.
+ */
+export function withSeedScope<T>(seed: GlobalSeed, fn: () => T): T {
+  const scope: Scope = { random: seedrandom(seed as string), live: true };
+  if (active++ === 0) {
+    original = Math.random;
+    Math.random = dispatch;
+  }
+  const end = (): void => {
+    scope.live = false;
+    if (--active === 0) {
+      if (Math.random === dispatch) Math.random = original!;
+      original = undefined;
+    }
+  };
+  let result: T;
+  try {
+    result = scopes.run(scope, fn);
+  } catch (error) {
+    end();
+    throw error;
+  }
+  if (result instanceof Promise) {
+    return result.finally(end) as T;
+  }
+  end();
+  return result;
+}

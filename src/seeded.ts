@@ -1,0 +1,33 @@
+import { FunesError } from './errors';
+import { registered } from './registry';
+import { checkSeed, type GlobalSeed } from './seed';
+
+/**
+ * A view of `target` whose `@memorious` methods run with `Math.random` seeded by `seed`.
+ * It is the typed way to pass the seed: `withSeed(lab, 3).fit(p)` is
+ * `lab.fit(p, { global_seed: 3 })` with `fit`'s own signature, so it type-checks in
+ * strict TypeScript without a cast. The seed is part of the input, and so of the key.
+ *
+ * @throws FunesError `FUNES_BAD_SEED` for a seed that is not a finite number or a string,
+ *   `FUNES_NOT_MEMORIOUS` when a method reached through the view is not `@memorious`.
+ * @example
+ * ```ts
+ * const model = await withSeed(lab, 42).fit(params);
+ * ```
+ */
+export function withSeed<T extends object>(target: T, seed: GlobalSeed): T {
+  checkSeed(seed);
+  return new Proxy(target, {
+    get(obj, prop) {
+      const value: unknown = Reflect.get(obj, prop, obj);
+      if (typeof value !== 'function') return value;
+      if (!registered(value)) {
+        throw new FunesError(
+          'FUNES_NOT_MEMORIOUS',
+          `withSeed(...).${String(prop)} is not a @memorious method; a seed applies only to those`,
+        );
+      }
+      return (...args: unknown[]): unknown => value.apply(obj, [...args, { global_seed: seed }]);
+    },
+  });
+}

@@ -1,0 +1,121 @@
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { RecordLocation, Store } from './types';
+import { hexSegment, safeSegment } from './names';
+
+const EXT = '.bin';
+/** Temporary files start with a dot, so that listing `*.bin` never meets one. */
+const TMP_PREFIX = '.tmp-';
+
+/**
+ * Records as files: `<root>/<Class.method>/<version>/<key>.bin`.
+ * Synchronous on purpose: a small sync read beats a trip through the thread pool, and a
+ * sync method cannot wait for anything else.
+ */
+export class FileStore implements Store {
+  private readonly made = new Set<string>();
+
+  constructor(readonly root: string) {}
+
+  private dir(method: string, version?: string): string {
+    const d = join(this.root, safeSegment(method));
+    return version === undefined ? d : join(d, hexSegment(version));
+  }
+
+  describe(method: string, version?: string, key?: string): string {
+    const d = this.dir(method, version);
+    return key === undefined ? d : join(d, hexSegment(key) + EXT);
+  }
+
+  read(loc: RecordLocation): Buffer | undefined {
+    try {
+      return readFileSync(this.describe(loc.method, loc.version, loc.key));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  delete(loc: RecordLocation): void {
+    rmSync(this.describe(loc.method, loc.version, loc.key), { force: true });
+  }
+
+  write(loc: RecordLocation, bytes: Buffer): void {
+    const dir = this.dir(loc.method, loc.version);
+    const target = join(dir, hexSegment(loc.key) + EXT);
+    if (!this.made.has(dir)) this.makeDir(dir);
+    try {
+      put(dir, target, bytes);
+    } catch (error) {
+      // The directory may have been removed under us (a clear from another process).
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.makeDir(dir);
+      put(dir, target, bytes);
+    }
+  }
+
+  private makeDir(dir: string): void {
+    mkdirSync(dir, { recursive: true });
+    this.made.add(dir);
+  }
+
+  list(method: string, version: string, onError: (where: string, error: unknown) => void): { key: string; bytes: Buffer }[] {
+    const dir = this.dir(method, version);
+    const out: { key: string; bytes: Buffer }[] = [];
+    for (const name of entries(dir)) {
+      if (!name.endsWith(EXT) || name.startsWith('.')) continue;
+      const file = join(dir, name);
+      try {
+        out.push({ key: name.slice(0, -EXT.length), bytes: readFileSync(file) });
+      } catch (error) {
+        // A record removed while we listed is simply gone.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') onError(file, error);
+      }
+    }
+    return out;
+  }
+
+  versions(method: string): string[] {
+    return entries(this.dir(method)).filter((name) => /^[0-9a-f]+$/.test(name));
+  }
+
+  clear(method: string, version?: string): number {
+    const versions = version === undefined ? this.versions(method) : [version];
+    let removed = 0;
+    for (const v of versions) {
+      const dir = this.dir(method, v);
+      removed += entries(dir).filter((name) => name.endsWith(EXT) && !name.startsWith('.')).length;
+      rmSync(dir, { recursive: true, force: true });
+      this.made.delete(dir);
+    }
+    if (version === undefined) rmSync(this.dir(method), { recursive: true, force: true });
+    return removed;
+  }
+}
+
+/** Writes to a temporary name beside the target, then renames: readers see all or nothing. */
+function put(dir: string, target: string, bytes: Buffer): void {
+  const tmp = join(dir, `${TMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, target);
+  } catch (error) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Never created, or already gone.
+    }
+    throw error;
+  }
+}
+
+function entries(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw error;
+  }
+}

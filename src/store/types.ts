@@ -1,0 +1,31 @@
+/** Where one record lives: the method, its version and the argument hash. */
+export interface RecordLocation {
+  /** `Class.method`, as given; a store makes it safe for its own namespace. */
+  readonly method: string;
+  /** The version hash (hex). */
+  readonly version: string;
+  /** The argument hash (hex). */
+  readonly key: string;
+}
+
+/**
+ * Where records are kept, as bytes (`v8.serialize` of the record). A store is given
+ * locations and bytes, never functions; it neither hashes, encodes nor validates, and
+ * it reports every fault by throwing, so that the caller decides what a fault means.
+ */
+export interface Store {
+  /** The bytes stored at `location`, or `undefined` when there are none. Throws when they cannot be read. */
+  read(location: RecordLocation): Buffer | undefined;
+  /** Stores `bytes` at `location` so that a reader sees all of them or none. Throws on failure. */
+  write(location: RecordLocation, bytes: Buffer): void;
+  /** Removes what is stored at `location`, if anything. */
+  delete(location: RecordLocation): void;
+  /** Every record stored under one version; one that cannot be read is passed to `onError`. */
+  list(method: string, version: string, onError: (where: string, error: unknown) => void): { key: string; bytes: Buffer }[];
+  /** The versions stored for a method. */
+  versions(method: string): string[];
+  /** Removes one version of a method, or all of them when `version` is omitted; returns the records removed. */
+  clear(method: string, version?: string): number;
+  /** Where a method, version or record lives, for messages and for `Memorious.locate`. */
+  describe(method: string, version?: string, key?: string): string;
+}
