@@ -49,7 +49,7 @@ export function memorious(options?: MemoriousOptions): MemoriousDecorator;
 export function memorious(...args: unknown[]): unknown {
   if (isDecoratorCall(args)) return decorate(args, {});
   if (args.length <= 1 && typeof args[0] !== 'function') {
-    const options = checkOptions(args[0] ?? {});
+    const options = checkOptions(args[0] === undefined ? {} : args[0]);
     return (...inner: unknown[]): unknown => {
       if (!isDecoratorCall(inner)) throw misplaced(inner);
       return decorate(inner, options);
@@ -97,7 +97,7 @@ function decorate(args: unknown[], options: MemoriousOptions): unknown {
   const [target, key, descriptor] = args as [object, string | symbol, PropertyDescriptor | undefined];
   if (!descriptor || typeof descriptor.value !== 'function') throw misplaced(args);
   const method = new MemoMethod(descriptor.value as Function, key, options);
-  method.locate(target);
+  method.declaredOn(target);
   descriptor.value = method.wrapper;
   return descriptor;
 }

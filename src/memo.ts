@@ -55,6 +55,11 @@ export class MemoMethod implements RegisteredMethod {
     this.wrapper = wrapper;
   }
 
+  /** Legacy decorators are handed the declaring prototype (or class) itself. */
+  declaredOn(home: object): void {
+    this.home = home;
+  }
+
   /** Learns the declaring prototype or class from any object that has the wrapper on its chain. */
   locate(from: unknown): object | undefined {
     if (this.home) return this.home;
@@ -162,7 +167,7 @@ export class MemoMethod implements RegisteredMethod {
   }
 
   private lookup(store: Store, loc: RecordLocation): StoredRecord | undefined {
-    let bytes: Buffer | undefined;
+    let bytes: Uint8Array | undefined;
     try {
       bytes = store.read(loc);
     } catch (error) {
@@ -200,7 +205,7 @@ export class MemoMethod implements RegisteredMethod {
       async,
       created: Date.now(),
     };
-    let bytes: Buffer;
+    let bytes: Uint8Array;
     try {
       bytes = encode(record);
     } catch (error) {

@@ -35,7 +35,9 @@ function describe(p: Pattern, index: number): Param {
   if (p.type === 'AssignmentPattern') {
     const name = p.left.type === 'Identifier' ? p.left.name : positionalName(index);
     const value = literal(p.right);
-    return value === NOT_LITERAL ? { name, rest: false } : { name, rest: false, default: { value } };
+    // Frozen, so one copy serves every call: the method itself never sees it (it gets
+    // `undefined` and evaluates its own default), only the record's input does.
+    return value === NOT_LITERAL ? { name, rest: false } : { name, rest: false, default: { value: deepFreeze(value) } };
   }
   return { name: positionalName(index), rest: false };
 }
@@ -80,6 +82,14 @@ function literal(e: Expression): unknown {
     default:
       return NOT_LITERAL;
   }
+}
+
+function deepFreeze(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /**
@@ -144,7 +154,7 @@ export function bindArguments(params: readonly Param[], args: readonly unknown[]
       continue;
     }
     const given = args[i++];
-    input[p.name] = given === undefined && p.default ? structuredClone(p.default.value) : given;
+    input[p.name] = given === undefined && p.default ? p.default.value : given;
   }
   for (; i < args.length; i++) input[positionalName(i)] = args[i];
   return input;

@@ -58,10 +58,10 @@ export function invalidity(value: unknown, version: string, key?: string): strin
 }
 
 /** A record's bytes: plain `v8.serialize`, so that no library is needed to read them back. */
-export function encode(record: StoredRecord): Buffer {
+export function encode(record: StoredRecord): Uint8Array {
   return serialize(record);
 }
 
-export function decode(bytes: Buffer): unknown {
+export function decode(bytes: Uint8Array): unknown {
   return deserialize(bytes);
 }

@@ -37,19 +37,20 @@ export function filesUnder(dir: string): string[] {
   return out.sort();
 }
 
-/** Collects the FunesWarnings emitted while `fn` runs (they are emitted on the next tick). */
+/**
+ * Collects the FunesWarnings emitted while `fn` runs. It spies on `process.emitWarning`:
+ * jest's sandboxed `process` does not deliver 'warning' events to listeners in the test.
+ */
 export async function warningsDuring(fn: () => unknown): Promise<{ code?: string; message: string }[]> {
   const seen: { code?: string; message: string }[] = [];
-  const listener = (w: Error & { code?: string }): void => {
-    if (w.name === 'FunesWarning') seen.push({ code: w.code, message: w.message });
-  };
-  process.on('warning', listener);
+  const spy = jest.spyOn(process, 'emitWarning').mockImplementation((warning: string | Error, options?: unknown) => {
+    const o = (typeof options === 'object' && options !== null ? options : {}) as { type?: string; code?: string };
+    if (o.type === 'FunesWarning') seen.push({ code: o.code, message: String(warning) });
+  });
   try {
     await fn();
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
   } finally {
-    process.off('warning', listener);
+    spy.mockRestore();
   }
   return seen;
 }

@@ -18,6 +18,10 @@ class Bytes {
 class Hole {}
 const HOLE = new Hole();
 
+/** object-hash writes numbers as text, and `String(-0)` is `'0'`; but `1 / -0` is not `1 / 0`. */
+class NegativeZero {}
+const NEGATIVE_ZERO = new NegativeZero();
+
 function bytesOf(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffer): Bytes {
   const isView = ArrayBuffer.isView(view);
   const bytes = isView ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : new Uint8Array(view);
@@ -26,7 +30,7 @@ function bytesOf(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffer): Bytes
 }
 
 function replacer(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value;
+  if (typeof value !== 'object' || value === null) return Object.is(value, -0) ? NEGATIVE_ZERO : value;
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) {
     return bytesOf(value);
   }

@@ -28,11 +28,13 @@ export class FileStore implements Store {
     return key === undefined ? d : join(d, hexSegment(key) + EXT);
   }
 
-  read(loc: RecordLocation): Buffer | undefined {
+  read(loc: RecordLocation): Uint8Array | undefined {
     try {
       return readFileSync(this.describe(loc.method, loc.version, loc.key));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      // ENOTDIR: a file stands where a directory should; either way nothing is stored.
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
       throw error;
     }
   }
@@ -41,7 +43,7 @@ export class FileStore implements Store {
     rmSync(this.describe(loc.method, loc.version, loc.key), { force: true });
   }
 
-  write(loc: RecordLocation, bytes: Buffer): void {
+  write(loc: RecordLocation, bytes: Uint8Array): void {
     const dir = this.dir(loc.method, loc.version);
     const target = join(dir, hexSegment(loc.key) + EXT);
     if (!this.made.has(dir)) this.makeDir(dir);
@@ -60,9 +62,9 @@ export class FileStore implements Store {
     this.made.add(dir);
   }
 
-  list(method: string, version: string, onError: (where: string, error: unknown) => void): { key: string; bytes: Buffer }[] {
+  list(method: string, version: string, onError: (where: string, error: unknown) => void): { key: string; bytes: Uint8Array }[] {
     const dir = this.dir(method, version);
-    const out: { key: string; bytes: Buffer }[] = [];
+    const out: { key: string; bytes: Uint8Array }[] = [];
     for (const name of entries(dir)) {
       if (!name.endsWith(EXT) || name.startsWith('.')) continue;
       const file = join(dir, name);
@@ -95,7 +97,7 @@ export class FileStore implements Store {
 }
 
 /** Writes to a temporary name beside the target, then renames: readers see all or nothing. */
-function put(dir: string, target: string, bytes: Buffer): void {
+function put(dir: string, target: string, bytes: Uint8Array): void {
   const tmp = join(dir, `${TMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
     writeFileSync(tmp, bytes);

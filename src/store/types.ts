@@ -15,13 +15,13 @@ export interface RecordLocation {
  */
 export interface Store {
   /** The bytes stored at `location`, or `undefined` when there are none. Throws when they cannot be read. */
-  read(location: RecordLocation): Buffer | undefined;
+  read(location: RecordLocation): Uint8Array | undefined;
   /** Stores `bytes` at `location` so that a reader sees all of them or none. Throws on failure. */
-  write(location: RecordLocation, bytes: Buffer): void;
+  write(location: RecordLocation, bytes: Uint8Array): void;
   /** Removes what is stored at `location`, if anything. */
   delete(location: RecordLocation): void;
   /** Every record stored under one version; one that cannot be read is passed to `onError`. */
-  list(method: string, version: string, onError: (where: string, error: unknown) => void): { key: string; bytes: Buffer }[];
+  list(method: string, version: string, onError: (where: string, error: unknown) => void): { key: string; bytes: Uint8Array }[];
   /** The versions stored for a method. */
   versions(method: string): string[];
   /** Removes one version of a method, or all of them when `version` is omitted; returns the records removed. */

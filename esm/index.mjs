@@ -1,0 +1,6 @@
+// The ESM entry re-exports the CommonJS build rather than shipping a second copy, so a
+// program that mixes `import` and `require` still has one configuration and one registry.
+import funes from '../dist/cjs/index.js';
+
+export const { memorious, Memorious, withSeed, FunesError, PARAMS_METADATA } = funes;
+export default funes;
