@@ -29,9 +29,15 @@ export function configure(config: FunesConfig): void {
   settings = { ...settings, ...config };
 }
 
+let last: { given: string; cwd: string; root: string } | undefined;
+
 /** The directory a method's records go to, decided at each call so `configure` may come late. */
 export function cacheRoot(cacheDir: string | undefined): string {
-  return resolve(cacheDir ?? settings.cacheDir ?? (process.env.FUNES_CACHE_DIR || 'cache'));
+  const given = cacheDir ?? settings.cacheDir ?? (process.env.FUNES_CACHE_DIR || 'cache');
+  const cwd = process.cwd();
+  // Resolving is a good part of a hit's own cost; the answer rarely changes.
+  if (last?.given !== given || last.cwd !== cwd) last = { given, cwd, root: resolve(cwd, given) };
+  return last.root;
 }
 
 export function storeAt(root: string): FileStore {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { cacheRoot, storeAt } from './config';
 import { describeError, FunesError, warnOnce } from './errors';
-import { hashValue, ownState } from './hashing/arguments';
+import { argumentKey, hashValue, ownState } from './hashing/arguments';
 import { dependencyText, digest, type MemoriousDependency } from './hashing/version';
 import type { MemoriousOptions } from './options';
 import { bindArguments, readParams, type Param } from './params';
@@ -112,8 +112,9 @@ export class MemoMethod implements RegisteredMethod {
     const input = bindArguments(this.params, args);
     if (seed !== undefined) input.global_seed = seed;
     const loc: RecordLocation = { method: name, version, key: this.key(name, input, self) };
-    const store = this.store();
-    const flight = store.describe(name, version, loc.key);
+    const root = cacheRoot(this.options.cacheDir);
+    const store = storeAt(root);
+    const flight = `${root}\u0000${loc.key}`;
     const pending = this.inflight.get(flight);
     if (pending) return pending;
     const hit = this.lookup(store, loc);
@@ -143,7 +144,7 @@ export class MemoMethod implements RegisteredMethod {
     const state = this.options.ignoreThis ? null : ownState(self);
     const dispatch = this.dispatchKey(self);
     try {
-      return hashValue(dispatch ? { input, state, dispatch } : { input, state });
+      return argumentKey(input, state, dispatch);
     } catch (error) {
       throw unhashable(name, input, state, error);
     }

@@ -1,52 +1,19 @@
 import { createHash } from 'node:crypto';
-import objectHash from 'object-hash';
+import { canonical } from './canonical';
+
+/** A hash of a value's canonical text: equal for equal values, in any process. */
+export function hashValue(value: unknown): string {
+  return createHash('sha256').update(canonical(value)).digest('hex');
+}
 
 /**
- * Binary values are replaced by this before object-hash sees them: object-hash hashes
- * every DataView alike and walks typed arrays element by element. Its constructor is
- * part of what object-hash hashes, so no user value can pose as one.
+ * The argument hash of one call: its input, the instance's state, and (for a subclass
+ * that changes what the method reaches) which code runs. One string, one hash update.
  */
-class Bytes {
-  constructor(
-    readonly kind: string,
-    readonly length: number,
-    readonly sha256: string,
-  ) {}
-}
-
-/** A hole in a sparse array; object-hash skips holes, so `[, 1]` and `[1, ,]` would meet. */
-class Hole {}
-const HOLE = new Hole();
-
-/** object-hash writes numbers as text, and `String(-0)` is `'0'`; but `1 / -0` is not `1 / 0`. */
-class NegativeZero {}
-const NEGATIVE_ZERO = new NegativeZero();
-
-function bytesOf(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffer): Bytes {
-  const isView = ArrayBuffer.isView(view);
-  const bytes = isView ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : new Uint8Array(view);
-  const kind = Buffer.isBuffer(view) ? 'Buffer' : Object.prototype.toString.call(view).slice(8, -1);
-  return new Bytes(kind, bytes.byteLength, createHash('sha256').update(bytes).digest('hex'));
-}
-
-function replacer(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return Object.is(value, -0) ? NEGATIVE_ZERO : value;
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) {
-    return bytesOf(value);
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) return Array.from(value, (v, j) => (j in value ? v : HOLE));
-    }
-  }
-  return value;
-}
-
-const OPTIONS: objectHash.NormalOption = { algorithm: 'sha256', encoding: 'hex', replacer };
-
-/** A canonical hash of a value: equal for equal values whatever the order of object keys. */
-export function hashValue(value: unknown): string {
-  return objectHash(value === undefined ? { undefined: true } : (value as object), OPTIONS);
+export function argumentKey(input: Record<string, unknown>, state: unknown, dispatch: string): string {
+  return createHash('sha256')
+    .update(`${canonical(input)}${canonical(state)}${dispatch}`)
+    .digest('hex');
 }
 
 /**

@@ -1,12 +1,19 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { threadId } from 'node:worker_threads';
 import type { RecordLocation, Store } from './types';
 import { hexSegment, safeSegment } from './names';
 
 const EXT = '.bin';
 /** Temporary files start with a dot, so that listing `*.bin` never meets one. */
 const TMP_PREFIX = '.tmp-';
+/**
+ * Temporary names: unique by process, thread and a random tag drawn once, then by a
+ * counter, which is cheaper than random bytes per write.
+ */
+const tmpBase = `${TMP_PREFIX}${process.pid}-${threadId}-${randomBytes(4).toString('hex')}-`;
+let tmpCount = 0;
 
 /**
  * Records as files: `<root>/<Class.method>/<version>/<key>.bin`.
@@ -15,20 +22,31 @@ const TMP_PREFIX = '.tmp-';
  */
 export class FileStore implements Store {
   private readonly made = new Set<string>();
+  /** Directory paths by method and version: joining and escaping them is most of a hit's own cost. */
+  private readonly dirs = new Map<string, string>();
 
   constructor(readonly root: string) {}
 
   private dir(method: string, version?: string): string {
-    const d = join(this.root, safeSegment(method));
-    return version === undefined ? d : join(d, hexSegment(version));
+    const id = version === undefined ? method : `${method}\u0000${version}`;
+    let d = this.dirs.get(id);
+    if (d === undefined) {
+      d = join(this.root, safeSegment(method));
+      if (version !== undefined) d = join(d, hexSegment(version));
+      this.dirs.set(id, d);
+    }
+    return d;
   }
 
   describe(method: string, version?: string, key?: string): string {
     const d = this.dir(method, version);
-    return key === undefined ? d : join(d, hexSegment(key) + EXT);
+    return key === undefined ? d : `${d}${sep}${hexSegment(key)}${EXT}`;
   }
 
   read(loc: RecordLocation): Uint8Array | undefined {
+    // A miss throws ENOENT; its stack trace would be a third of a small miss's cost.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     try {
       return readFileSync(this.describe(loc.method, loc.version, loc.key));
     } catch (error) {
@@ -36,6 +54,8 @@ export class FileStore implements Store {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
       throw error;
+    } finally {
+      Error.stackTraceLimit = limit;
     }
   }
 
@@ -98,7 +118,7 @@ export class FileStore implements Store {
 
 /** Writes to a temporary name beside the target, then renames: readers see all or nothing. */
 function put(dir: string, target: string, bytes: Uint8Array): void {
-  const tmp = join(dir, `${TMP_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`);
+  const tmp = `${dir}${sep}${tmpBase}${(tmpCount++).toString(36)}`;
   try {
     writeFileSync(tmp, bytes);
     renameSync(tmp, target);
