@@ -208,7 +208,10 @@ describe('versions across processes', () => {
     expect(edited.version).not.toBe(old);
     expect(edited.outputs).toEqual([100, 200, 300]);
     expect(runs()).toBe(6);
-    expect(readdirSync(join(dir, 'cache', 'Lab.step')).sort()).toEqual([old, edited.version].sort());
+    const methodDir = join(dir, 'cache', 'Lab.step');
+    expect(readdirSync(methodDir).filter((n) => n !== 'current').sort()).toEqual([old, edited.version].sort());
+    // The method folder names the version the program last used.
+    expect(readFileSync(join(methodDir, 'current'), 'utf8').trim()).toBe(edited.version);
     // Going back to the old body finds the old version's results again.
     expect(run('return x * 10;').outputs).toEqual([10, 20, 30]);
     expect(runs()).toBe(6);

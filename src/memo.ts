@@ -1,13 +1,16 @@
 import 'reflect-metadata';
+import { readRecord, writeRecord } from './cache-io';
 import { cacheRoot, storeAt } from './config';
-import { describeError, FunesError, warnOnce } from './errors';
-import { argumentKey, hashValue, ownState } from './hashing/arguments';
-import { dependencyText, digest, type MemoriousDependency } from './hashing/version';
+import { FunesError, warnOnce } from './errors';
+import { dependencyText, digest } from './hashing/version';
+import { callKey } from './keying';
+import { parseDuration } from './limits';
 import type { MemoriousOptions } from './options';
 import { bindArguments, readParams, type Param } from './params';
-import { decode, encode, FORMAT, invalidity, type StoredRecord } from './record';
+import { FORMAT, type StoredRecord } from './record';
 import { register, registered, type RegisteredMethod } from './registry';
-import { checkSeed, withSeedScope, type GlobalSeed } from './seed';
+import { splitSeed, withSeedScope, type GlobalSeed } from './seed';
+import { CallCounts } from './stats';
 import type { RecordLocation, Store } from './store/types';
 
 /** The metadata key under which a decorated method's parameter names are kept. */
@@ -21,13 +24,18 @@ export class MemoMethod implements RegisteredMethod {
   readonly wrapper: (this: unknown, ...args: unknown[]) => unknown;
   readonly dependsOn: readonly Function[];
   readonly version: string | number | undefined;
+  readonly counts = new CallCounts();
+  readonly paramNames: readonly string[];
   private readonly params: readonly Param[];
+  private readonly maxAge: number | undefined;
   /** The prototype (or, for a static method, the class) that declares the method. */
   private home: object | undefined;
   private id: { readonly name: string; readonly version: string; readonly text: string } | undefined;
   /** Per runtime prototype: '' when calls through it mean what the declaring class means. */
   private readonly dispatchKeys = new WeakMap<object, string>();
   private readonly inflight = new Map<string, Promise<unknown>>();
+  /** Stores this process has told which version it uses. */
+  private readonly noted = new WeakSet<Store>();
 
   constructor(
     readonly original: Function,
@@ -45,12 +53,22 @@ export class MemoMethod implements RegisteredMethod {
       );
     }
     this.params = params;
+    this.paramNames = params.map((p) => p.name);
+    for (const name of options.ignore ?? []) {
+      if (!this.paramNames.includes(name) && name !== 'global_seed') {
+        throw new FunesError(
+          'FUNES_BAD_OPTION',
+          `@memorious ignore: '${name}' is not a parameter of '${String(member)}' (its parameters: ${this.paramNames.join(', ') || 'none'})`,
+        );
+      }
+    }
+    this.maxAge = options.maxAge === undefined ? undefined : parseDuration(options.maxAge);
     this.dependsOn = options.dependsOn ?? [];
     this.version = options.version;
     const wrapper = wrap(this);
     Object.defineProperty(wrapper, 'name', { value: original.name });
-    Reflect.defineMetadata(PARAMS_METADATA, params.map((p) => p.name), wrapper);
-    Reflect.defineMetadata(PARAMS_METADATA, params.map((p) => p.name), original);
+    Reflect.defineMetadata(PARAMS_METADATA, this.paramNames, wrapper);
+    Reflect.defineMetadata(PARAMS_METADATA, this.paramNames, original);
     register(wrapper, this);
     this.wrapper = wrapper;
   }
@@ -94,12 +112,7 @@ export class MemoMethod implements RegisteredMethod {
   }
 
   call(self: unknown, given: unknown[]): unknown {
-    let args = given;
-    let seed: GlobalSeed | undefined;
-    if (isSeedOption(args[args.length - 1])) {
-      seed = checkSeed((args[args.length - 1] as { global_seed: unknown }).global_seed);
-      args = args.slice(0, -1);
-    }
+    const { args, seed } = splitSeed(given);
     if (!this.locate(self)) {
       warnOnce(
         String(this.member),
@@ -111,14 +124,18 @@ export class MemoMethod implements RegisteredMethod {
     const { name, version } = this.identity();
     const input = bindArguments(this.params, args);
     if (seed !== undefined) input.global_seed = seed;
-    const loc: RecordLocation = { method: name, version, key: this.key(name, input, self) };
+    const loc: RecordLocation = { method: name, version, key: callKey(this.options, name, input, self, this.dispatchKey(self)) };
     const root = cacheRoot(this.options.cacheDir);
     const store = storeAt(root);
     const flight = `${root}\u0000${loc.key}`;
     const pending = this.inflight.get(flight);
     if (pending) return pending;
-    const hit = this.lookup(store, loc);
-    if (hit) return hit.async ? Promise.resolve(hit.output) : hit.output;
+    const hit = readRecord(store, loc, this.maxAge);
+    if (hit) {
+      this.counts.hit(hit.time);
+      return hit.async ? Promise.resolve(hit.output) : hit.output;
+    }
+    this.counts.miss();
 
     const start = performance.now();
     const result = this.run(self, args, seed);
@@ -140,23 +157,13 @@ export class MemoMethod implements RegisteredMethod {
     return seed === undefined ? this.original.apply(self, args) : withSeedScope(seed, () => this.original.apply(self, args));
   }
 
-  private key(name: string, input: Record<string, unknown>, self: unknown): string {
-    const state = this.options.ignoreThis ? null : ownState(self);
-    const dispatch = this.dispatchKey(self);
-    try {
-      return argumentKey(input, state, dispatch);
-    } catch (error) {
-      throw unhashable(name, input, state, error);
-    }
-  }
-
   /**
    * A subclass that overrides a method this one calls through `this` computes something
    * else: the key says so. Subclasses that change nothing the method reaches share results.
    */
   private dispatchKey(self: unknown): string {
     const home = this.home!;
-    const runtime = typeof home === 'function' ? self : (typeof self === 'object' && self !== null ? Object.getPrototypeOf(self) : null);
+    const runtime = typeof home === 'function' ? self : typeof self === 'object' && self !== null ? Object.getPrototypeOf(self) : null;
     if (runtime === home || (typeof runtime !== 'object' && typeof runtime !== 'function') || runtime === null) return '';
     let key = this.dispatchKeys.get(runtime);
     if (key === undefined) {
@@ -165,33 +172,6 @@ export class MemoMethod implements RegisteredMethod {
       this.dispatchKeys.set(runtime, key);
     }
     return key;
-  }
-
-  private lookup(store: Store, loc: RecordLocation): StoredRecord | undefined {
-    let bytes: Uint8Array | undefined;
-    try {
-      bytes = store.read(loc);
-    } catch (error) {
-      warnOnce(loc.method, 'FUNES_READ_FAILED', `cannot read ${where(store, loc)} (${describeError(error)}); computing instead`);
-      return undefined;
-    }
-    if (!bytes) return undefined;
-    let why: string | undefined;
-    let value: unknown;
-    try {
-      value = decode(bytes);
-      why = invalidity(value, loc.version, loc.key);
-    } catch (error) {
-      why = `it does not deserialize (${describeError(error)})`;
-    }
-    if (!why) return value as StoredRecord;
-    warnOnce(loc.method, 'FUNES_INVALID_RECORD', `${where(store, loc)} is not a usable record: ${why}; recomputing it`);
-    try {
-      store.delete(loc);
-    } catch {
-      // The write that follows the computation replaces it anyway.
-    }
-    return undefined;
   }
 
   private save(store: Store, loc: RecordLocation, input: Record<string, unknown>, output: unknown, start: number, async: boolean): void {
@@ -206,26 +186,24 @@ export class MemoMethod implements RegisteredMethod {
       async,
       created: Date.now(),
     };
-    let bytes: Uint8Array;
-    try {
-      bytes = encode(record);
-    } catch (error) {
-      warnOnce(
-        loc.method,
-        'FUNES_UNSERIALIZABLE',
-        `the result cannot be stored, v8.serialize refused it (${describeError(error)}); ` +
-          'it was returned but will be computed again on every call',
-      );
-      return;
+    if (writeRecord(store, loc, record) && !this.noted.has(store)) {
+      this.noted.add(store);
+      this.note(store, loc);
     }
+  }
+
+  private note(store: Store, loc: RecordLocation): void {
     try {
-      store.write(loc, bytes);
-    } catch (error) {
-      warnOnce(
-        loc.method,
-        'FUNES_WRITE_FAILED',
-        `cannot write ${where(store, loc)} (${describeError(error)}); the result was returned but not stored`,
-      );
+      store.noteVersion({
+        format: FORMAT,
+        method: loc.method,
+        version: loc.version,
+        source: Function.prototype.toString.call(this.original),
+        params: this.paramNames,
+        created: Date.now(),
+      });
+    } catch {
+      // Only people and the CLI read it; the record itself is safely stored.
     }
   }
 }
@@ -237,50 +215,9 @@ function wrap(method: MemoMethod): (this: unknown, ...args: unknown[]) => unknow
   };
 }
 
-function where(store: Store, loc: RecordLocation): string {
-  return store.describe(loc.method, loc.version, loc.key);
-}
-
-/** `{ global_seed }` and nothing else, as a plain object: the seed option, not an argument. */
-function isSeedOption(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return false;
-  const keys = Reflect.ownKeys(value);
-  return keys.length === 1 && keys[0] === 'global_seed';
-}
-
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
     value instanceof Promise ||
     ((typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function')
   );
 }
-
-/** Names the argument (or instance property) that object-hash cannot hash. */
-function unhashable(name: string, input: Record<string, unknown>, state: unknown, error: unknown): FunesError {
-  const culprit = (entries: [string, unknown][]): string | undefined =>
-    entries.find(([, v]) => {
-      try {
-        hashValue(v);
-        return false;
-      } catch {
-        return true;
-      }
-    })?.[0];
-  const arg = culprit(Object.entries(input));
-  const prop = arg === undefined && state && typeof state === 'object' ? culprit(Object.entries(state)) : undefined;
-  const what =
-    arg !== undefined
-      ? `argument '${arg}'`
-      : prop !== undefined
-        ? `instance property 'this.${prop}' (pass ignoreThis: true if results do not depend on it)`
-        : 'the input';
-  return new FunesError(
-    'FUNES_UNHASHABLE',
-    `${name}: ${what} cannot be hashed into a cache key (${describeError(error)}); pass plain data instead`,
-    { cause: error },
-  );
-}
-
-export type { MemoriousDependency };

@@ -1,4 +1,5 @@
 import { FunesError } from './errors';
+import { parseDuration } from './limits';
 
 /**
  * Options of `@memorious(options)`. All are optional; `@memorious` alone uses none.
@@ -32,6 +33,27 @@ export interface MemoriousOptions {
    * @example `@memorious({ ignoreThis: true })`
    */
   readonly ignoreThis?: boolean;
+  /**
+   * How long a record stays good, in milliseconds or as a duration such as `'30d'`,
+   * `'12h'`, `'15m'`: an older record is a miss, computed again and replaced.
+   * @default no limit
+   * @example `@memorious({ maxAge: '7d' })`
+   */
+  readonly maxAge?: number | string;
+  /**
+   * Parameters left out of the key but kept in the record's input: arguments that do not
+   * change the result, such as a logger or a verbosity flag.
+   * @default []
+   * @example `@memorious({ ignore: ['verbose'] })`
+   */
+  readonly ignore?: readonly string[];
+  /**
+   * Computes what the key is made of, from the bound input and the instance, in place of
+   * the input and the instance's state. Return plain data; the result is hashed.
+   * @default the input and the instance's own state
+   * @example `@memorious({ key: (input) => [input.dataset, input.seed] })`
+   */
+  readonly key?: (input: Readonly<Record<string, unknown>>, self: unknown) => unknown;
 }
 
 const KNOWN: Record<keyof MemoriousOptions, (v: unknown) => boolean> = {
@@ -39,6 +61,15 @@ const KNOWN: Record<keyof MemoriousOptions, (v: unknown) => boolean> = {
   version: (v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)),
   dependsOn: (v) => Array.isArray(v) && v.every((f) => typeof f === 'function'),
   ignoreThis: (v) => typeof v === 'boolean',
+  maxAge: (v) => {
+    try {
+      return (typeof v === 'number' || typeof v === 'string') && parseDuration(v) > 0;
+    } catch {
+      return false;
+    }
+  },
+  ignore: (v) => Array.isArray(v) && v.every((name) => typeof name === 'string'),
+  key: (v) => typeof v === 'function',
 };
 
 const EXPECTED: Record<keyof MemoriousOptions, string> = {
@@ -46,6 +77,9 @@ const EXPECTED: Record<keyof MemoriousOptions, string> = {
   version: 'a string or a finite number',
   dependsOn: 'an array of functions',
   ignoreThis: 'a boolean',
+  maxAge: 'a positive number of milliseconds or a duration such as 30d, 12h, 15m',
+  ignore: 'an array of parameter names',
+  key: 'a function (input, self) => data to hash',
 };
 
 /** Checks options once, at decoration, so that a typo fails where it was made. */
@@ -65,7 +99,11 @@ export function checkOptions(options: unknown): MemoriousOptions {
       throw new FunesError('FUNES_BAD_OPTION', `@memorious option '${key}' must be ${EXPECTED[name]}, got ${describe(value)}`);
     }
   }
-  return Object.freeze({ ...(options as MemoriousOptions) });
+  const checked = options as MemoriousOptions;
+  if (checked.key && (checked.ignore || checked.ignoreThis)) {
+    throw new FunesError('FUNES_BAD_OPTION', '@memorious: give either key, or ignore/ignoreThis; key decides the whole key');
+  }
+  return Object.freeze({ ...checked });
 }
 
 function describe(value: unknown): string {

@@ -1,5 +1,6 @@
 import type { Store } from './store/types';
 import type { MemoriousDependency } from './hashing/version';
+import type { CallCounts } from './stats';
 
 /** What the rest of the library may ask of a decorated method, found from its wrapper. */
 export interface RegisteredMethod extends MemoriousDependency {
@@ -7,6 +8,10 @@ export interface RegisteredMethod extends MemoriousDependency {
   identity(): { readonly name: string; readonly version: string };
   /** The store its records go to now. */
   store(): Store;
+  /** Hits and misses in this process. */
+  readonly counts: CallCounts;
+  /** Its parameter names, in order. */
+  readonly paramNames: readonly string[];
 }
 
 const methods = new WeakMap<Function, RegisteredMethod>();

@@ -62,3 +62,17 @@ export function withSeedScope<T>(seed: GlobalSeed, fn: () => T): T {
   end();
   return result;
 }
+
+/**
+ * Splits off the seed option: a last argument that is a plain object whose only key is
+ * `global_seed`, whatever the parameter count.
+ */
+export function splitSeed(args: unknown[]): { args: unknown[]; seed: GlobalSeed | undefined } {
+  const last = args[args.length - 1];
+  if (typeof last !== 'object' || last === null) return { args, seed: undefined };
+  const proto = Object.getPrototypeOf(last) as unknown;
+  if (proto !== Object.prototype && proto !== null) return { args, seed: undefined };
+  const keys = Reflect.ownKeys(last);
+  if (keys.length !== 1 || keys[0] !== 'global_seed') return { args, seed: undefined };
+  return { args: args.slice(0, -1), seed: checkSeed((last as { global_seed: unknown }).global_seed) };
+}

@@ -17,7 +17,10 @@ export function tempDir(): string {
   return dir;
 }
 
-/** Every file below `dir`, as paths relative to it, sorted. */
+/** Bookkeeping beside the records: what produced a version, and the version last used. */
+const BOOKKEEPING = new Set(['meta.json', 'current']);
+
+/** Every file below `dir` but version bookkeeping (records, temp files, strays), relative to it, sorted. */
 export function filesUnder(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
@@ -30,7 +33,7 @@ export function filesUnder(dir: string): string[] {
     for (const name of names) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p));
+      else if (!BOOKKEEPING.has(name)) out.push(relative(dir, p));
     }
   };
   walk(dir);

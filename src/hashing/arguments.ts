@@ -10,7 +10,7 @@ export function hashValue(value: unknown): string {
  * The argument hash of one call: its input, the instance's state, and (for a subclass
  * that changes what the method reaches) which code runs. One string, one hash update.
  */
-export function argumentKey(input: Record<string, unknown>, state: unknown, dispatch: string): string {
+export function argumentKey(input: unknown, state: unknown, dispatch: string): string {
   return createHash('sha256')
     .update(`${canonical(input)}${canonical(state)}${dispatch}`)
     .digest('hex');

@@ -1,11 +1,31 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  futimesSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
-import type { RecordLocation, Store } from './types';
+import type { RecordLocation, Store, VersionMeta } from './types';
 import { hexSegment, safeSegment } from './names';
 
 const EXT = '.bin';
+/** How stale a record's mtime may get before a hit refreshes it. */
+const TOUCH_AFTER_MS = 3600_000;
+/** Beside the records of a version: what produced it. */
+const META = 'meta.json';
+/** In a method's folder: the version a program last used. */
+const CURRENT = 'current';
 /** Temporary files start with a dot, so that listing `*.bin` never meets one. */
 const TMP_PREFIX = '.tmp-';
 /**
@@ -44,11 +64,12 @@ export class FileStore implements Store {
   }
 
   read(loc: RecordLocation): Uint8Array | undefined {
+    let fd: number;
     // A miss throws ENOENT; its stack trace would be a third of a small miss's cost.
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      return readFileSync(this.describe(loc.method, loc.version, loc.key));
+      fd = openSync(this.describe(loc.method, loc.version, loc.key), 'r');
     } catch (error) {
       // ENOTDIR: a file stands where a directory should; either way nothing is stored.
       const code = (error as NodeJS.ErrnoException).code;
@@ -56,6 +77,23 @@ export class FileStore implements Store {
       throw error;
     } finally {
       Error.stackTraceLimit = limit;
+    }
+    try {
+      // The same calls readFileSync makes, but the stat is ours to use: the file's
+      // mtime is its last use, refreshed at most hourly, for pruning least recently used
+      // records first. Access times cannot serve: noatime and relatime mounts keep them still.
+      const stat = fstatSync(fd);
+      const bytes = Buffer.allocUnsafe(stat.size);
+      for (let at = 0; at < bytes.length; ) {
+        const n = readSync(fd, bytes, at, bytes.length - at, at);
+        if (n === 0) return bytes.subarray(0, at);
+        at += n;
+      }
+      const now = Date.now();
+      if (now - stat.mtimeMs > TOUCH_AFTER_MS) touch(fd, now);
+      return bytes;
+    } finally {
+      closeSync(fd);
     }
   }
 
@@ -75,6 +113,15 @@ export class FileStore implements Store {
       this.makeDir(dir);
       put(dir, target, bytes);
     }
+  }
+
+  noteVersion(meta: VersionMeta & { readonly version: string }): void {
+    const { version, ...rest } = meta;
+    const dir = this.dir(meta.method, version);
+    if (!this.made.has(dir)) this.makeDir(dir);
+    if (!existsSync(join(dir, META))) put(dir, join(dir, META), Buffer.from(JSON.stringify(rest, null, 2) + '\n'));
+    const methodDir = this.dir(meta.method);
+    if (readText(join(methodDir, CURRENT)) !== version) put(methodDir, join(methodDir, CURRENT), Buffer.from(version + '\n'));
   }
 
   private makeDir(dir: string): void {
@@ -129,6 +176,22 @@ function put(dir: string, target: string, bytes: Uint8Array): void {
       // Never created, or already gone.
     }
     throw error;
+  }
+}
+
+function touch(fd: number, now: number): void {
+  try {
+    futimesSync(fd, now / 1000, now / 1000);
+  } catch {
+    // A read-only cache still serves hits; only its pruning order suffers.
+  }
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    return undefined;
   }
 }
 

@@ -8,6 +8,18 @@ export interface RecordLocation {
   readonly key: string;
 }
 
+/** What produced a version: kept once beside its records, for people and the CLI. */
+export interface VersionMeta {
+  readonly format: number;
+  /** `Class.method`. */
+  readonly method: string;
+  /** The method's source as compiled (`toString()`). */
+  readonly source: string;
+  readonly params: readonly string[];
+  /** When the version was first written, milliseconds since the epoch. */
+  readonly created: number;
+}
+
 /**
  * Where records are kept, as bytes (`v8.serialize` of the record). A store is given
  * locations and bytes, never functions; it neither hashes, encodes nor validates, and
@@ -26,6 +38,11 @@ export interface Store {
   versions(method: string): string[];
   /** Removes one version of a method, or all of them when `version` is omitted; returns the records removed. */
   clear(method: string, version?: string): number;
+  /**
+   * Records, once per version, what produced it, and marks the version as the one a
+   * program last used. Best effort: a failure here never matters to a call.
+   */
+  noteVersion(meta: VersionMeta & { readonly version: string }): void;
   /** Where a method, version or record lives, for messages and for `Memorious.locate`. */
   describe(method: string, version?: string, key?: string): string;
 }
