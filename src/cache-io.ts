@@ -1,5 +1,6 @@
 import { describeError, warnOnce } from './errors';
 import { decode, encode, invalidity, type StoredRecord } from './record';
+import { lossyPlace } from './roundtrip';
 import type { RecordLocation, Store } from './store/types';
 
 /**
@@ -39,17 +40,24 @@ export function readRecord(store: Store, loc: RecordLocation, maxAge: number | u
   return undefined;
 }
 
-/** Stores a record; a failure of any kind is a warning, and the caller keeps its result. */
+/**
+ * Stores a record; a failure of any kind is a warning, and the caller keeps its result.
+ * A part of the output that will not come back as it was is named in a warning too.
+ */
 export function writeRecord(store: Store, loc: RecordLocation, record: StoredRecord): boolean {
+  const lossy = lossyPlace(record.output);
+  if (lossy && !lossy.fatal) {
+    warnOnce(loc.method, 'FUNES_LOSSY_OUTPUT', `${lossy.path} ${lossy.why}; a hit will return it so`);
+  }
   let bytes: Uint8Array;
   try {
     bytes = encode(record);
   } catch (error) {
+    const place = lossy?.fatal ? `${lossy.path} ${lossy.why}` : `v8.serialize refused it (${describeError(error)})`;
     warnOnce(
       loc.method,
       'FUNES_UNSERIALIZABLE',
-      `the result cannot be stored, v8.serialize refused it (${describeError(error)}); ` +
-        'it was returned but will be computed again on every call',
+      `the result cannot be stored: ${place}; it was returned but will be computed again on every call`,
     );
     return false;
   }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { readRecord, writeRecord } from './cache-io';
 import { cacheRoot, storeAt } from './config';
-import { FunesError, warnOnce } from './errors';
+import { describeError, FunesError, warnOnce } from './errors';
 import { dependencyText, digest } from './hashing/version';
 import { callKey } from './keying';
 import { parseDuration } from './limits';
@@ -11,7 +11,7 @@ import { FORMAT, type StoredRecord } from './record';
 import { register, registered, type RegisteredMethod } from './registry';
 import { splitSeed, withSeedScope, type GlobalSeed } from './seed';
 import { CallCounts } from './stats';
-import type { RecordLocation, Store } from './store/types';
+import type { Lock, RecordLocation, Store } from './store/types';
 
 /** The metadata key under which a decorated method's parameter names are kept. */
 export const PARAMS_METADATA = 'funes:params';
@@ -28,6 +28,9 @@ export class MemoMethod implements RegisteredMethod {
   readonly paramNames: readonly string[];
   private readonly params: readonly Param[];
   private readonly maxAge: number | undefined;
+  /** Declared async (or down-levelled from it): its callers get a Promise, so they may wait without blocking. */
+  private readonly async: boolean;
+  private readonly locks: boolean;
   /** The prototype (or, for a static method, the class) that declares the method. */
   private home: object | undefined;
   private id: { readonly name: string; readonly version: string; readonly text: string } | undefined;
@@ -42,10 +45,11 @@ export class MemoMethod implements RegisteredMethod {
     private readonly member: string | symbol,
     private readonly options: MemoriousOptions,
   ) {
-    const params = readParams(original);
-    if (!params) {
+    const parsed = readParams(original);
+    if (!parsed) {
       throw new FunesError('FUNES_UNPARSABLE', `@memorious cannot read the parameter list of '${String(member)}'`);
     }
+    const params = parsed.params;
     if (params.some((p) => p.name === 'global_seed')) {
       throw new FunesError(
         'FUNES_BAD_OPTION',
@@ -63,6 +67,8 @@ export class MemoMethod implements RegisteredMethod {
       }
     }
     this.maxAge = options.maxAge === undefined ? undefined : parseDuration(options.maxAge);
+    this.async = parsed.async;
+    this.locks = options.lock ?? parsed.async;
     this.dependsOn = options.dependsOn ?? [];
     this.version = options.version;
     const wrapper = wrap(this);
@@ -131,26 +137,100 @@ export class MemoMethod implements RegisteredMethod {
     const pending = this.inflight.get(flight);
     if (pending) return pending;
     const hit = readRecord(store, loc, this.maxAge);
-    if (hit) {
-      this.counts.hit(hit.time);
-      return hit.async ? Promise.resolve(hit.output) : hit.output;
-    }
-    this.counts.miss();
+    if (hit) return this.serve(hit);
+    const call: Call = { self, args, seed, input, store, loc, flight };
+    if (!this.locks) return this.compute(call, true);
+    return this.async ? this.share(flight, this.lockedAsync(call)) : this.lockedSync(call);
+  }
 
+  private serve(hit: StoredRecord): unknown {
+    this.counts.hit(hit.time);
+    return hit.async ? Promise.resolve(hit.output) : hit.output;
+  }
+
+  /** Runs the method and stores its result; a Promise result is stored once it settles. */
+  private compute(call: Call, share: boolean): unknown {
+    this.counts.miss();
     const start = performance.now();
-    const result = this.run(self, args, seed);
+    const result = this.run(call.self, call.args, call.seed);
     if (!isThenable(result)) {
-      this.save(store, loc, input, result, start, false);
+      this.save(call, result, start, false);
       return result;
     }
-    const shared = Promise.resolve(result)
-      .then((output) => {
-        this.save(store, loc, input, output, start, true);
-        return output;
-      })
-      .finally(() => this.inflight.delete(flight));
+    const stored = Promise.resolve(result).then((output) => {
+      this.save(call, output, start, true);
+      return output;
+    });
+    return share ? this.share(call.flight, stored) : stored;
+  }
+
+  /** Lets identical calls in this process join one computation until it settles. */
+  private share(flight: string, promise: Promise<unknown>): Promise<unknown> {
+    const shared = promise.finally(() => {
+      if (this.inflight.get(flight) === shared) this.inflight.delete(flight);
+    });
     this.inflight.set(flight, shared);
     return shared;
+  }
+
+  /** One computation across processes, for a sync method: waiting blocks the thread. */
+  private lockedSync(call: Call): unknown {
+    for (let delay = 2; ; delay = Math.min(delay * 2, MAX_POLL_MS)) {
+      const lock = this.tryLock(call, false);
+      if (lock === 'unavailable') return this.compute(call, true);
+      if (lock) {
+        let result: unknown;
+        try {
+          // The holder before us may have finished between our read and our lock.
+          const hit = readRecord(call.store, call.loc, this.maxAge);
+          result = hit ? this.serve(hit) : this.compute(call, true);
+        } catch (error) {
+          lock.release();
+          throw error;
+        }
+        if (!isThenable(result)) {
+          lock.release();
+          return result;
+        }
+        return Promise.resolve(result).finally(() => lock.release());
+      }
+      sleepSync(delay);
+      const hit = readRecord(call.store, call.loc, this.maxAge);
+      if (hit) return this.serve(hit);
+    }
+  }
+
+  /** One computation across processes, for an async method: waiting yields to the event loop. */
+  private async lockedAsync(call: Call): Promise<unknown> {
+    for (let delay = 2; ; delay = Math.min(delay * 2, MAX_POLL_MS)) {
+      const lock = this.tryLock(call, true);
+      if (lock === 'unavailable') return this.compute(call, false);
+      if (lock) {
+        try {
+          const hit = readRecord(call.store, call.loc, this.maxAge);
+          return hit ? await this.serve(hit) : await this.compute(call, false);
+        } finally {
+          lock.release();
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      const hit = readRecord(call.store, call.loc, this.maxAge);
+      if (hit) return this.serve(hit);
+    }
+  }
+
+  private tryLock(call: Call, beats: boolean): Lock | undefined | 'unavailable' {
+    try {
+      return call.store.tryLock(call.loc, beats);
+    } catch (error) {
+      warnOnce(
+        call.loc.method,
+        'FUNES_LOCK_FAILED',
+        `cannot lock ${call.store.describe(call.loc.method, call.loc.version, call.loc.key)} (${describeError(error)}); ` +
+          'computing without waiting for other processes',
+      );
+      return 'unavailable';
+    }
   }
 
   private run(self: unknown, args: unknown[], seed: GlobalSeed | undefined): unknown {
@@ -174,9 +254,10 @@ export class MemoMethod implements RegisteredMethod {
     return key;
   }
 
-  private save(store: Store, loc: RecordLocation, input: Record<string, unknown>, output: unknown, start: number, async: boolean): void {
+  private save(call: Call, output: unknown, start: number, async: boolean): void {
+    const { store, loc } = call;
     const record: StoredRecord = {
-      input,
+      input: call.input,
       output,
       time: (performance.now() - start) / 1000,
       format: FORMAT,
@@ -206,6 +287,26 @@ export class MemoMethod implements RegisteredMethod {
       // Only people and the CLI read it; the record itself is safely stored.
     }
   }
+}
+
+/** One call on its way through the miss path. */
+interface Call {
+  readonly self: unknown;
+  readonly args: unknown[];
+  readonly seed: GlobalSeed | undefined;
+  readonly input: Record<string, unknown>;
+  readonly store: Store;
+  readonly loc: RecordLocation;
+  /** Identifies identical calls in this process. */
+  readonly flight: string;
+}
+
+/** Waiting for another process's record: polls back off to this. */
+const MAX_POLL_MS = 200;
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+function sleepSync(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms);
 }
 
 /** The function that stands in for the method; it keeps the caller's `this`. */

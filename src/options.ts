@@ -54,6 +54,14 @@ export interface MemoriousOptions {
    * @example `@memorious({ key: (input) => [input.dataset, input.seed] })`
    */
   readonly key?: (input: Readonly<Record<string, unknown>>, self: unknown) => unknown;
+  /**
+   * One computation per key across processes: the first caller takes a lock beside the
+   * record, the others wait for its record instead of computing it again. A lock whose
+   * holder died is taken over. Sync methods wait by blocking their thread.
+   * @default true for async methods, false for sync ones
+   * @example `@memorious({ lock: true })`
+   */
+  readonly lock?: boolean;
 }
 
 const KNOWN: Record<keyof MemoriousOptions, (v: unknown) => boolean> = {
@@ -70,6 +78,7 @@ const KNOWN: Record<keyof MemoriousOptions, (v: unknown) => boolean> = {
   },
   ignore: (v) => Array.isArray(v) && v.every((name) => typeof name === 'string'),
   key: (v) => typeof v === 'function',
+  lock: (v) => typeof v === 'boolean',
 };
 
 const EXPECTED: Record<keyof MemoriousOptions, string> = {
@@ -80,6 +89,7 @@ const EXPECTED: Record<keyof MemoriousOptions, string> = {
   maxAge: 'a positive number of milliseconds or a duration such as 30d, 12h, 15m',
   ignore: 'an array of parameter names',
   key: 'a function (input, self) => data to hash',
+  lock: 'a boolean',
 };
 
 /** Checks options once, at decoration, so that a typo fails where it was made. */

@@ -20,11 +20,11 @@ const NOT_LITERAL = Symbol('not literal');
  * first default, and down-levelled async code renames the outer parameters, so the
  * list is parsed, never counted.
  */
-export function readParams(fn: Function): Param[] | undefined {
+export function readParams(fn: Function): { params: Param[]; async: boolean } | undefined {
   const node = parseFunction(Function.prototype.toString.call(fn));
   if (!node) return undefined;
-  const params = awaiterParams(node) ?? node.params;
-  return params.map((p, i) => describe(p, i));
+  const awaiter = awaiterParams(node);
+  return { params: (awaiter ?? node.params).map((p, i) => describe(p, i)), async: node.async || awaiter !== undefined };
 }
 
 function describe(p: Pattern, index: number): Param {

@@ -65,7 +65,8 @@ export function withSeedScope<T>(seed: GlobalSeed, fn: () => T): T {
 
 /**
  * Splits off the seed option: a last argument that is a plain object whose only key is
- * `global_seed`, whatever the parameter count.
+ * `global_seed`, whatever the parameter count. With other keys beside it, it is almost
+ * surely a mistyped option, and is refused rather than hashed as data.
  */
 export function splitSeed(args: unknown[]): { args: unknown[]; seed: GlobalSeed | undefined } {
   const last = args[args.length - 1];
@@ -73,6 +74,14 @@ export function splitSeed(args: unknown[]): { args: unknown[]; seed: GlobalSeed 
   const proto = Object.getPrototypeOf(last) as unknown;
   if (proto !== Object.prototype && proto !== null) return { args, seed: undefined };
   const keys = Reflect.ownKeys(last);
-  if (keys.length !== 1 || keys[0] !== 'global_seed') return { args, seed: undefined };
+  if (!keys.includes('global_seed')) return { args, seed: undefined };
+  if (keys.length > 1) {
+    const others = keys.filter((k) => k !== 'global_seed').map(String);
+    throw new FunesError(
+      'FUNES_BAD_SEED',
+      `the last argument looks like the seed option but also has ${others.join(', ')}; ` +
+        'pass the seed alone, as a last argument { global_seed }, or rename the key if it is data',
+    );
+  }
   return { args: args.slice(0, -1), seed: checkSeed((last as { global_seed: unknown }).global_seed) };
 }

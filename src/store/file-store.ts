@@ -16,7 +16,8 @@ import {
 import { join, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
-import type { RecordLocation, Store, VersionMeta } from './types';
+import { tryLock } from './file-lock';
+import type { Lock, RecordLocation, Store, VersionMeta } from './types';
 import { hexSegment, safeSegment } from './names';
 
 const EXT = '.bin';
@@ -113,6 +114,11 @@ export class FileStore implements Store {
       this.makeDir(dir);
       put(dir, target, bytes);
     }
+  }
+
+  tryLock(loc: RecordLocation, beats: boolean): Lock | undefined {
+    const dir = this.dir(loc.method, loc.version);
+    return tryLock(`${dir}${sep}${hexSegment(loc.key)}.lock`, dir, beats);
   }
 
   noteVersion(meta: VersionMeta & { readonly version: string }): void {

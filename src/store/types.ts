@@ -8,6 +8,12 @@ export interface RecordLocation {
   readonly key: string;
 }
 
+/** A held lock on one record's computation. */
+export interface Lock {
+  /** Gives the lock up; safe to call once the record is written or the computation failed. */
+  release(): void;
+}
+
 /** What produced a version: kept once beside its records, for people and the CLI. */
 export interface VersionMeta {
   readonly format: number;
@@ -38,6 +44,12 @@ export interface Store {
   versions(method: string): string[];
   /** Removes one version of a method, or all of them when `version` is omitted; returns the records removed. */
   clear(method: string, version?: string): number;
+  /**
+   * Takes the lock on computing `location`'s record, or returns undefined while another
+   * live holder has it. A holder that `beats` keeps the lock fresh while it works; a
+   * holder found dead is replaced. Throws when this store cannot lock at all.
+   */
+  tryLock(location: RecordLocation, beats: boolean): Lock | undefined;
   /**
    * Records, once per version, what produced it, and marks the version as the one a
    * program last used. Best effort: a failure here never matters to a call.
