@@ -1,5 +1,6 @@
 import { describeError, warnOnce } from './errors';
 import { decode, encode, invalidity, type StoredRecord } from './record';
+import { log } from './log';
 import { lossyPlace } from './roundtrip';
 import type { RecordLocation, Store } from './store/types';
 
@@ -29,6 +30,7 @@ export function readRecord(store: Store, loc: RecordLocation, maxAge: number | u
     const record = value as StoredRecord;
     // Expiry is the record's own business, not a fault: no warning.
     if (maxAge === undefined || Date.now() - record.created <= maxAge) return record;
+    if (log.enabled) log('expired %s %s (older than %dms)', loc.method, loc.key, maxAge);
     return undefined;
   }
   warnOnce(loc.method, 'FUNES_INVALID_RECORD', `${where(store, loc)} is not a usable record: ${why}; recomputing it`);

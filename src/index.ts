@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 
 export { memorious, type MemoriousDecorator } from './decorator';
-export { Memorious } from './inspect';
+export { Memorious, type AnyMethod, type MethodStats } from './inspect';
+export type { PruneOptions, PruneSummary } from './maintenance/prune';
+export type { ClearSummary } from './maintenance/stale';
 export { withSeed } from './seeded';
 export { FunesError, type FunesErrorCode, type FunesWarningCode } from './errors';
 export { PARAMS_METADATA } from './memo';

@@ -1,9 +1,35 @@
-import { configure, type FunesConfig } from './config';
+import { cacheRoot, configure, type FunesConfig } from './config';
+import { parseBytes, parseCount, parseDuration } from './limits';
+import { prune, type PruneOptions, type PruneSummary } from './maintenance/prune';
+import { clearVersions, type ClearSummary } from './maintenance/stale';
 import { describeError, FunesError, warnOnce } from './errors';
 import { decode, invalidity, type CachedResult, type StoredRecord } from './record';
 import { registered, type RegisteredMethod } from './registry';
 
-type AnyMethod = (...args: never[]) => unknown;
+/**
+ * Any decorated method, as `obj.method` or `Class.prototype.method`: what the `Memorious`
+ * helpers take.
+ * @example `Memorious.locate(lab.double)`
+ */
+export type AnyMethod = (...args: never[]) => unknown;
+
+/** What `Memorious.stats` reports of one method. */
+export interface MethodStats {
+  /** `Class.method`. */
+  readonly method: string;
+  /** The current version hash. */
+  readonly version: string;
+  /** Records of the current version on disk, and their bytes. */
+  readonly records: number;
+  readonly bytes: number;
+  /** Versions on disk, the current one included if it has records. */
+  readonly versions: number;
+  /** Calls in this process served from the cache, and calls that computed. */
+  readonly hits: number;
+  readonly misses: number;
+  /** Seconds the hits saved: the sum of the served records' `time`. */
+  readonly savedSeconds: number;
+}
 
 /**
  * Static helpers to configure funes and to look into what a method has stored.
@@ -73,6 +99,79 @@ export class Memorious {
     const m = known(method, 'clear');
     const { name, version } = m.identity();
     return m.store().clear(name, options.allVersions ? undefined : version);
+  }
+
+  /**
+   * What the method has stored and done: records and bytes of its current version, how
+   * many versions are on disk, and this process's hits, misses and the seconds its hits
+   * saved (the sum of the served records' `time`).
+   * @example
+   * ```ts
+   * const { hits, misses, savedSeconds } = Memorious.stats(lab.fit);
+   * console.log(`${hits} hits saved ${savedSeconds.toFixed(0)} s`);
+   * ```
+   */
+  static stats(method: AnyMethod): MethodStats {
+    const m = known(method, 'stats');
+    const { name, version } = m.identity();
+    const store = m.store();
+    const { records, bytes } = store.usage(name, version);
+    const { hits, misses, savedSeconds } = m.counts;
+    return { method: name, version, records, bytes, versions: store.versions(name).length, hits, misses, savedSeconds };
+  }
+
+  /**
+   * The versions stored for the method other than its current one (the one this process
+   * computes): results no call will be served any more.
+   * @example
+   * ```ts
+   * if (Memorious.staleVersions(lab.double).length > 0) Memorious.clearStale(lab.double);
+   * ```
+   */
+  static staleVersions(method: AnyMethod): string[] {
+    const m = known(method, 'staleVersions');
+    const { name, version } = m.identity();
+    return m.store().versions(name).filter((v) => v !== version).sort();
+  }
+
+  /**
+   * Removes every stored version of the method but the current one, and says what went.
+   * @example
+   * ```ts
+   * const { versions, records, bytes } = Memorious.clearStale(lab.double);
+   * ```
+   */
+  static clearStale(method: AnyMethod): ClearSummary {
+    const m = known(method, 'clearStale');
+    const stale = Memorious.staleVersions(method);
+    return clearVersions(m.store().describe(m.identity().name), stale);
+  }
+
+  /**
+   * Removes least recently used records from a whole cache directory until every limit
+   * holds, and temporary files left over from interrupted writes (older than a minute).
+   * A record's last use is its file's modification time, which the library refreshes on
+   * hits (at most hourly), so it holds on `noatime` mounts too. Version folders left
+   * without records go with their last record.
+   *
+   * @throws FunesError `FUNES_BAD_OPTION` for a limit it cannot read.
+   * @example
+   * ```ts
+   * const { removed, freedBytes, kept } = Memorious.prune({ maxBytes: '10G', maxAge: '30d' });
+   * Memorious.prune({ dir: 'results/cache', maxEntries: 10_000, dryRun: true });
+   * ```
+   */
+  static prune(options: PruneOptions = {}): PruneSummary {
+    const { dir, maxBytes, maxAge, maxEntries, dryRun } = options;
+    return prune(
+      cacheRoot(dir),
+      {
+        maxBytes: maxBytes === undefined ? undefined : parseBytes(maxBytes),
+        maxAge: maxAge === undefined ? undefined : parseDuration(maxAge),
+        maxEntries: maxEntries === undefined ? undefined : parseCount(maxEntries),
+      },
+      { dryRun },
+    );
   }
 }
 

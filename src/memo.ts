@@ -7,6 +7,7 @@ import { callKey } from './keying';
 import { parseDuration } from './limits';
 import type { MemoriousOptions } from './options';
 import { bindArguments, readParams, type Param } from './params';
+import { log } from './log';
 import { FORMAT, type StoredRecord } from './record';
 import { register, registered, type RegisteredMethod } from './registry';
 import { splitSeed, withSeedScope, type GlobalSeed } from './seed';
@@ -145,12 +146,14 @@ export class MemoMethod implements RegisteredMethod {
 
   private serve(hit: StoredRecord): unknown {
     this.counts.hit(hit.time);
+    if (log.enabled) log('hit %s %s (saved %ss)', hit.method, hit.key, hit.time.toFixed(3));
     return hit.async ? Promise.resolve(hit.output) : hit.output;
   }
 
   /** Runs the method and stores its result; a Promise result is stored once it settles. */
   private compute(call: Call, share: boolean): unknown {
     this.counts.miss();
+    if (log.enabled) log('miss %s %s', call.loc.method, call.loc.key);
     const start = performance.now();
     const result = this.run(call.self, call.args, call.seed);
     if (!isThenable(result)) {
@@ -267,7 +270,9 @@ export class MemoMethod implements RegisteredMethod {
       async,
       created: Date.now(),
     };
-    if (writeRecord(store, loc, record) && !this.noted.has(store)) {
+    if (!writeRecord(store, loc, record)) return;
+    if (log.enabled) log('write %s %s (%ss)', loc.method, loc.key, record.time.toFixed(3));
+    if (!this.noted.has(store)) {
       this.noted.add(store);
       this.note(store, loc);
     }
@@ -275,7 +280,7 @@ export class MemoMethod implements RegisteredMethod {
 
   private note(store: Store, loc: RecordLocation): void {
     try {
-      store.noteVersion({
+      const before = store.noteVersion({
         format: FORMAT,
         method: loc.method,
         version: loc.version,
@@ -283,6 +288,7 @@ export class MemoMethod implements RegisteredMethod {
         params: this.paramNames,
         created: Date.now(),
       });
+      if (before && log.enabled) log('version %s %s (was %s)', loc.method, loc.version, before);
     } catch {
       // Only people and the CLI read it; the record itself is safely stored.
     }

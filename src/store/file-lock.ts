@@ -1,6 +1,7 @@
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { BROKEN_EXT } from './layout';
 import type { Lock } from './types';
 
 /** A holder that beats refreshes its lock's mtime this often... */
@@ -101,6 +102,11 @@ function dead(path: string, holder: Holder | undefined): boolean {
   return holder.host !== HOST && age > REMOTE_SILENT_MS;
 }
 
+/** Whether the lock file at `path` belongs to a holder that is gone: for cleaning up after crashes. */
+export function lockIsDead(path: string): boolean {
+  return dead(path, read(path));
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -118,7 +124,7 @@ function alive(pid: number): boolean {
 function breakIfDead(path: string): boolean {
   const judged = read(path);
   if (!dead(path, judged)) return false;
-  const aside = `${path}.${randomBytes(6).toString('hex')}.broken`;
+  const aside = `${path}.${randomBytes(6).toString('hex')}${BROKEN_EXT}`;
   try {
     renameSync(path, aside);
   } catch {

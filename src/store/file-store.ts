@@ -10,6 +10,7 @@ import {
   readSync,
   renameSync,
   rmSync,
+  statSync,
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -17,18 +18,12 @@ import { join, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { tryLock } from './file-lock';
+import { CURRENT_FILE as CURRENT, LOCK_EXT, META_FILE as META, RECORD_EXT as EXT, TMP_PREFIX } from './layout';
 import type { Lock, RecordLocation, Store, VersionMeta } from './types';
 import { hexSegment, safeSegment } from './names';
 
-const EXT = '.bin';
 /** How stale a record's mtime may get before a hit refreshes it. */
 const TOUCH_AFTER_MS = 3600_000;
-/** Beside the records of a version: what produced it. */
-const META = 'meta.json';
-/** In a method's folder: the version a program last used. */
-const CURRENT = 'current';
-/** Temporary files start with a dot, so that listing `*.bin` never meets one. */
-const TMP_PREFIX = '.tmp-';
 /**
  * Temporary names: unique by process, thread and a random tag drawn once, then by a
  * counter, which is cheaper than random bytes per write.
@@ -118,16 +113,35 @@ export class FileStore implements Store {
 
   tryLock(loc: RecordLocation, beats: boolean): Lock | undefined {
     const dir = this.dir(loc.method, loc.version);
-    return tryLock(`${dir}${sep}${hexSegment(loc.key)}.lock`, dir, beats);
+    return tryLock(`${dir}${sep}${hexSegment(loc.key)}${LOCK_EXT}`, dir, beats);
   }
 
-  noteVersion(meta: VersionMeta & { readonly version: string }): void {
+  noteVersion(meta: VersionMeta & { readonly version: string }): string | undefined {
     const { version, ...rest } = meta;
     const dir = this.dir(meta.method, version);
     if (!this.made.has(dir)) this.makeDir(dir);
     if (!existsSync(join(dir, META))) put(dir, join(dir, META), Buffer.from(JSON.stringify(rest, null, 2) + '\n'));
     const methodDir = this.dir(meta.method);
-    if (readText(join(methodDir, CURRENT)) !== version) put(methodDir, join(methodDir, CURRENT), Buffer.from(version + '\n'));
+    const before = readText(join(methodDir, CURRENT));
+    if (before === version) return undefined;
+    put(methodDir, join(methodDir, CURRENT), Buffer.from(version + '\n'));
+    return before;
+  }
+
+  usage(method: string, version: string): { records: number; bytes: number } {
+    const dir = this.dir(method, version);
+    let records = 0;
+    let bytes = 0;
+    for (const name of entries(dir)) {
+      if (!name.endsWith(EXT) || name.startsWith('.')) continue;
+      try {
+        bytes += statSync(join(dir, name)).size;
+        records++;
+      } catch {
+        // Removed while we counted.
+      }
+    }
+    return { records, bytes };
   }
 
   private makeDir(dir: string): void {

@@ -25,3 +25,12 @@ export function hexSegment(value: string): string {
   if (!/^[0-9a-f]{1,128}$/.test(value)) throw new Error(`funes: internal error, not a hash: ${JSON.stringify(value)}`);
   return value;
 }
+
+/**
+ * The name a method folder was made from, undoing `safeSegment`'s escapes; for display
+ * only, since a shortened long name cannot be restored (it keeps its hash suffix).
+ */
+export function segmentName(segment: string): string {
+  if (segment === '-0-') return '';
+  return segment.replace(/-([0-9a-f]{1,6})-/g, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)));
+}

@@ -40,6 +40,8 @@ export interface Store {
   delete(location: RecordLocation): void;
   /** Every record stored under one version; one that cannot be read is passed to `onError`. */
   list(method: string, version: string, onError: (where: string, error: unknown) => void): { key: string; bytes: Uint8Array }[];
+  /** How many records one version holds, and their bytes. */
+  usage(method: string, version: string): { records: number; bytes: number };
   /** The versions stored for a method. */
   versions(method: string): string[];
   /** Removes one version of a method, or all of them when `version` is omitted; returns the records removed. */
@@ -52,9 +54,10 @@ export interface Store {
   tryLock(location: RecordLocation, beats: boolean): Lock | undefined;
   /**
    * Records, once per version, what produced it, and marks the version as the one a
-   * program last used. Best effort: a failure here never matters to a call.
+   * program last used; returns the version marked before, if another. Best effort: a
+   * failure here never matters to a call.
    */
-  noteVersion(meta: VersionMeta & { readonly version: string }): void;
+  noteVersion(meta: VersionMeta & { readonly version: string }): string | undefined;
   /** Where a method, version or record lives, for messages and for `Memorious.locate`. */
   describe(method: string, version?: string, key?: string): string;
 }

@@ -1,0 +1,63 @@
+import { toPlain } from '../plain';
+import { formatBytes, formatDate, formatSeconds, summarise } from '../format';
+import { findMethod, inputNames, invalidNote, loadRecords, pickVersion } from '../select';
+import { table } from '../table';
+import { versionTime } from '../../store/scan';
+
+/** `funes show`: what produced one version, and its records. */
+export function show(root: string, name: string, options: { version?: string; json?: boolean }): void {
+  const method = findMethod(root, name);
+  const version = pickVersion(method, options.version);
+  const { records, invalid } = loadRecords(method, version);
+  const params = version.meta?.params ?? null;
+  if (options.json) {
+    const out = {
+      method: method.name,
+      folder: method.segment,
+      version: version.hash,
+      current: version.hash === method.current,
+      created: versionTime(version),
+      source: version.meta?.source ?? null,
+      params,
+      invalid,
+      records: records.map(({ file, record }) => ({
+        key: file.key,
+        input: toPlain(record.input),
+        output: toPlain(record.output),
+        time: record.time,
+        created: record.created,
+        bytes: file.size,
+      })),
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    return;
+  }
+  const names = inputNames(version, records);
+  const lines = [
+    `method   ${method.name}`,
+    `version  ${version.hash}${version.hash === method.current ? ' (current)' : ''}  of ${method.versions.length}`,
+    `created  ${formatDate(versionTime(version))}`,
+    `params   ${params ? params.join(', ') || '(none)' : '(unknown: no meta.json in this version)'}`,
+    `records  ${records.length}, ${formatBytes(records.reduce((s, r) => s + r.file.size, 0))}, ${formatSeconds(records.reduce((s, r) => s + r.record.time, 0))} of compute`,
+  ];
+  if (version.meta?.source !== undefined) lines.push('', 'source', indent(version.meta.source), '');
+  process.stdout.write(lines.join('\n') + '\n');
+  if (records.length > 0) {
+    const rows = records.map(({ record }) => [
+      ...names.map((n) => (n in record.input ? summarise(record.input[n], 24) : '')),
+      summarise(record.output),
+      formatSeconds(record.time),
+    ]);
+    process.stdout.write(table([...names, 'output', 'time'], rows) + '\n');
+  }
+  if (invalid > 0) process.stderr.write(`funes: ${invalidNote(invalid)}\n`);
+}
+
+/** `toString()` keeps the class body's indentation after the first line: take it off, then indent all alike. */
+function indent(text: string): string {
+  const lines = text.split('\n');
+  const rest = lines.slice(1).filter((l) => l.trim() !== '');
+  const common = Math.min(...rest.map((l) => l.length - l.trimStart().length));
+  const cut = rest.length > 0 && Number.isFinite(common) ? common : 0;
+  return lines.map((l, i) => `  ${i === 0 ? l : l.slice(Math.min(cut, l.length - l.trimStart().length))}`).join('\n');
+}

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { parseBytes, parseCount, parseDuration } from '../limits';
+import { clear } from './commands/clear';
+import { exportRecords, FORMATS, type ExportFormat } from './commands/export';
+import { ls } from './commands/ls';
+import { pruneCommand } from './commands/prune';
+import { show } from './commands/show';
+import { verify } from './commands/verify';
+
+/** The `funes` command line; `setExit` receives a command's exit code when it is not 0. */
+export function program(setExit: (code: number) => void): Command {
+  const funes = new Command('funes')
+    .description('Look into, export and trim a funes cache: the results that @memorious methods keep on disk.')
+    .version(packageVersion(), '-V, --version', 'print the funes version')
+    .option('--dir <path>', 'the cache directory (default: $FUNES_CACHE_DIR, else ./cache)')
+    .exitOverride()
+    // Lets `show --version <hash>` mean the version of a method, not of funes.
+    .enablePositionalOptions()
+    .showSuggestionAfterError()
+    .addHelpText('after', '\nExit codes: 0 success, 1 failure (or problems found by verify), 2 bad usage.\nDocs: docs/cli.md');
+  oneLineErrors(funes);
+  const root = (cmd: Command): string =>
+    resolve(cmd.opts<{ dir?: string }>().dir ?? funes.opts<{ dir?: string }>().dir ?? (process.env.FUNES_CACHE_DIR || 'cache'));
+
+  command(funes, 'ls', 'list every method, its versions (newest first, current marked), records, size and compute time')
+    .option('--json', 'print JSON instead of a table')
+    .action((o: { json?: boolean }, cmd: Command) => ls(root(cmd), o));
+
+  command(funes, 'show', 'show a version of a method: its source, parameter names and records')
+    .argument('<Class.method>', 'the method, as Class.method')
+    .option('--version <hash>', 'the version (a unique prefix is enough); default: the current one, else the newest')
+    .option('--json', 'print JSON instead of tables')
+    .action((name: string, o: { version?: string; json?: boolean }, cmd: Command) => show(root(cmd), name, o))
+    .addHelpText('after', '\nExample:\n  funes show Lab.double --json | jq .records');
+
+  command(funes, 'export', 'write every record of a version as rows: one column per input, the output, and time')
+    .argument('<Class.method>', 'the method, as Class.method')
+    .addOption(new Option('--format <format>', 'the output format').choices(FORMATS).makeOptionMandatory())
+    .option('--version <hash>', 'the version (a unique prefix is enough); default: the current one, else the newest')
+    .action((name: string, o: { format: ExportFormat; version?: string }, cmd: Command) => exportRecords(root(cmd), name, o))
+    .addHelpText('after', '\nAn output that is a plain object of primitives becomes one column per key (output.loss, ...).\nExample:\n  funes export Lab.fit --format csv > fit.csv');
+
+  command(funes, 'prune', 'remove least recently used records until every limit holds, and leftover temporary files')
+    .option('--max-bytes <size>', 'keep at most this many bytes of records: 10G, 500M, 2k (binary units)', arg(parseBytes, '--max-bytes'))
+    .option('--max-age <duration>', 'remove records unused for longer than this: 30d, 12h, 15m, 90s', arg(parseDuration, '--max-age'))
+    .option('--max-entries <n>', 'keep at most this many records', arg(parseCount, '--max-entries'))
+    .option('--dry-run', 'count what would go; remove nothing')
+    .option('--json', 'print the summary as JSON')
+    .action((o: { maxBytes?: number; maxAge?: number; maxEntries?: number; dryRun?: boolean; json?: boolean }, cmd: Command) =>
+      pruneCommand(root(cmd), { maxBytes: o.maxBytes, maxAge: o.maxAge, maxEntries: o.maxEntries }, o),
+    )
+    .addHelpText('after', "\nA record's last use is its file's modification time, refreshed on hits.\nExample:\n  funes prune --max-bytes 10G --max-age 30d --dry-run");
+
+  command(funes, 'clear', 'remove every version of a method, or with --stale every version but the current one')
+    .argument('<Class.method>', 'the method, as Class.method')
+    .option('--stale', "keep the current version (the one named by the method folder's 'current' marker)")
+    .option('--json', 'print the summary as JSON')
+    .action((name: string, o: { stale?: boolean; json?: boolean }, cmd: Command) => clear(root(cmd), name, o));
+
+  command(funes, 'verify', 'read every record; report those that do not deserialize or validate, and leftover temporary files')
+    .option('--fix', 'remove what is reported')
+    .option('--json', 'print the report as JSON')
+    .action((o: { fix?: boolean; json?: boolean }, cmd: Command) => {
+      const code = verify(root(cmd), o);
+      if (code !== 0) setExit(code);
+    })
+    .addHelpText('after', '\nExits 1 when it finds problems it did not remove.');
+  return funes;
+}
+
+/** A subcommand; it takes `--dir` too, so that the option may come after the command's name. */
+function command(parent: Command, name: string, description: string): Command {
+  const cmd = parent.command(name).description(description).option('--dir <path>', 'the cache directory (default: $FUNES_CACHE_DIR, else ./cache)');
+  oneLineErrors(cmd);
+  return cmd;
+}
+
+/** Commander's message, then where to read how the command is used: one line. */
+function oneLineErrors(cmd: Command): void {
+  const help = cmd.parent ? `funes ${cmd.name()} --help` : 'funes --help';
+  cmd.configureOutput({ outputError: (text, write) => write(`funes: ${text.trim().replace(/^error: /, '')}; see '${help}'\n`) });
+}
+
+function arg<T>(parse: (value: string, what: string) => T, what: string): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value, what);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message.replace(/^.*?; /, ''));
+    }
+  };
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}

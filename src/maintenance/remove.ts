@@ -1,0 +1,66 @@
+import { readdirSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { CURRENT_FILE, META_FILE, type FileInfo } from '../store/scan';
+
+/** Removes files; one already gone counts as removed by someone else, not by us. Returns what we removed. */
+export function removeFiles(files: readonly FileInfo[], onEach?: () => void): { files: number; bytes: number } {
+  let count = 0;
+  let bytes = 0;
+  for (const f of files) {
+    try {
+      unlinkSync(f.path);
+      count++;
+      bytes += f.size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    onEach?.();
+  }
+  return { files: count, bytes };
+}
+
+/**
+ * Removes a version folder that holds no record any more, with its meta. A young
+ * temporary file (a write in progress) keeps it: that writer would recreate the folder
+ * anyway, and removing its file under it would cost it the write.
+ * Returns whether the folder went.
+ */
+export function removeIfEmpty(versionPath: string): boolean {
+  const left = names(versionPath);
+  if (left === undefined) return false;
+  if (left.some((n) => n !== META_FILE)) return false;
+  rmSync(join(versionPath, META_FILE), { force: true });
+  return rmdirQuietly(versionPath);
+}
+
+/** Removes a method folder left with no version, with its `current` marker. */
+export function removeMethodIfEmpty(methodPath: string): boolean {
+  const left = names(methodPath);
+  if (left === undefined) return false;
+  if (left.some((n) => n !== CURRENT_FILE)) return false;
+  rmSync(join(methodPath, CURRENT_FILE), { force: true });
+  return rmdirQuietly(methodPath);
+}
+
+/** Removes a whole version folder; returns nothing, since its contents were counted beforehand. */
+export function removeVersion(versionPath: string): void {
+  rmSync(versionPath, { recursive: true, force: true });
+}
+
+function names(dir: string): string[] | undefined {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A writer may have put a file in since we looked: then the folder stays, which is right. */
+function rmdirQuietly(dir: string): boolean {
+  try {
+    rmdirSync(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
