@@ -2,7 +2,10 @@ import { resolve } from 'node:path';
 import { FunesError } from './errors';
 import { FileStore } from './store/file-store';
 
-/** Process-wide settings, for `Memorious.configure`. */
+/**
+ * Process-wide settings, for `Memorious.configure`.
+ * @example `Memorious.configure({ cacheDir: '/scratch/funes' })`
+ */
 export interface FunesConfig {
   /**
    * The cache directory for methods that set none; `undefined` returns to the default.

@@ -7,6 +7,12 @@ type Method<This, Args extends unknown[], R> = (this: This, ...args: Args) => R;
 /**
  * `@memorious` as a decorator of either model: TypeScript's legacy decorators
  * (`experimentalDecorators`) and TC39 stage-3 decorators (TypeScript 5+ default).
+ * It is what `memorious(options)` returns.
+ * @example
+ * ```ts
+ * const remembered: MemoriousDecorator = memorious({ cacheDir: 'results/cache' });
+ * class Lab { @remembered fit(lr: number): number { ... } }
+ * ```
  */
 export interface MemoriousDecorator {
   <This, Args extends unknown[], R>(

@@ -1,5 +1,6 @@
 /**
  * Codes of the errors funes throws. Each names a mistake the caller can fix.
+ * @example `if (error instanceof FunesError && error.code === 'FUNES_BAD_SEED') ...`
  */
 export type FunesErrorCode =
   | 'FUNES_NOT_A_METHOD'
@@ -36,6 +37,12 @@ export class FunesError extends TypeError {
 /**
  * Codes of the warnings funes emits through `process.emitWarning` (type `FunesWarning`).
  * Filter on them with `process.on('warning', w => w.code === ...)`.
+ * @example
+ * ```ts
+ * process.on('warning', (w: Error & { code?: FunesWarningCode }) => {
+ *   if (w.code === 'FUNES_WRITE_FAILED') alertOps(w.message);
+ * });
+ * ```
  */
 export type FunesWarningCode =
   | 'FUNES_UNSERIALIZABLE'

@@ -13,7 +13,10 @@ import { registered, type RegisteredMethod } from './registry';
  */
 export type AnyMethod = (...args: never[]) => unknown;
 
-/** What `Memorious.stats` reports of one method. */
+/**
+ * What `Memorious.stats` reports of one method.
+ * @example `const { records, hits, savedSeconds }: MethodStats = Memorious.stats(lab.fit);`
+ */
 export interface MethodStats {
   /** `Class.method`. */
   readonly method: string;
@@ -34,6 +37,11 @@ export interface MethodStats {
 /**
  * Static helpers to configure funes and to look into what a method has stored.
  * Each takes a decorated method as `obj.method` or `Class.prototype.method`.
+ * @example
+ * ```ts
+ * Memorious.configure({ cacheDir: 'results/cache' });
+ * const records = Memorious.loadCachedResults(lab.double);
+ * ```
  */
 export class Memorious {
   private constructor() {}

@@ -14,7 +14,10 @@ import { splitSeed, withSeedScope, type GlobalSeed } from './seed';
 import { CallCounts } from './stats';
 import type { Lock, RecordLocation, Store } from './store/types';
 
-/** The metadata key under which a decorated method's parameter names are kept. */
+/**
+ * The metadata key under which a decorated method's parameter names are kept.
+ * @example `Reflect.getMetadata(PARAMS_METADATA, Lab.prototype.fit)  // ['params', 'epochs']`
+ */
 export const PARAMS_METADATA = 'funes:params';
 
 /**

@@ -3,6 +3,7 @@ import { parseDuration } from './limits';
 
 /**
  * Options of `@memorious(options)`. All are optional; `@memorious` alone uses none.
+ * @example `@memorious({ cacheDir: 'results/cache', maxAge: '30d', ignore: ['verbose'] })`
  */
 export interface MemoriousOptions {
   /**

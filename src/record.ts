@@ -34,7 +34,10 @@ export interface StoredRecord<Output = unknown> {
   readonly created: number;
 }
 
-/** The part of a record that `Memorious.loadCachedResults` hands back. */
+/**
+ * The part of a record that `Memorious.loadCachedResults` hands back.
+ * @example `const best = Memorious.loadCachedResults(lab.fit).sort((a, b) => a.output.loss - b.output.loss)[0];`
+ */
 export interface CachedResult<Output = unknown> {
   readonly input: Record<string, unknown>;
   readonly output: Output;

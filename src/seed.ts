@@ -2,7 +2,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import seedrandom from 'seedrandom';
 import { FunesError } from './errors';
 
-/** A seed for `Math.random` during one call: a finite number or a string. */
+/**
+ * A seed for `Math.random` during one call: a finite number or a string.
+ * @example `withSeed(lab, 42 satisfies GlobalSeed).fit(params)`
+ */
 export type GlobalSeed = number | string;
 
 interface Scope {
