@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { FunesError } from './errors';
 import { FileStore } from './store/file-store';
+import type { Store } from './store/types';
 
 /**
  * Process-wide settings, for `Memorious.configure`.
@@ -12,6 +13,12 @@ export interface FunesConfig {
    * @default `$FUNES_CACHE_DIR`, else `./cache` in the working directory
    */
   readonly cacheDir?: string;
+  /**
+   * The store for methods that set neither `store` nor `cacheDir`, in place of files in
+   * the cache directory; `undefined` returns to files.
+   * @example `Memorious.configure({ store: new RedisStore({ url: 'redis://cache:6379' }) })`
+   */
+  readonly store?: Store;
 }
 
 let settings: FunesConfig = {};
@@ -22,14 +29,32 @@ export function configure(config: FunesConfig): void {
     throw new FunesError('FUNES_BAD_OPTION', 'Memorious.configure takes an object, for example { cacheDir: "cache" }');
   }
   for (const [key, value] of Object.entries(config)) {
-    if (key !== 'cacheDir') {
-      throw new FunesError('FUNES_BAD_OPTION', `Memorious.configure has no setting '${key}'; known: cacheDir`);
-    }
-    if (value !== undefined && (typeof value !== 'string' || value === '')) {
-      throw new FunesError('FUNES_BAD_OPTION', 'Memorious.configure: cacheDir must be a non-empty path');
+    if (key === 'cacheDir') {
+      if (value !== undefined && (typeof value !== 'string' || value === '')) {
+        throw new FunesError('FUNES_BAD_OPTION', 'Memorious.configure: cacheDir must be a non-empty path');
+      }
+    } else if (key === 'store') {
+      if (value !== undefined && !isStore(value)) {
+        throw new FunesError('FUNES_BAD_OPTION', 'Memorious.configure: store must be a Store (FileStore, MemoryStore, RedisStore or your own)');
+      }
+    } else {
+      throw new FunesError('FUNES_BAD_OPTION', `Memorious.configure has no setting '${key}'; known: cacheDir, store`);
     }
   }
   settings = { ...settings, ...config };
+}
+
+/** Enough of the shape to catch a wrong value early; the interface's TSDoc says the rest. */
+export function isStore(value: unknown): value is Store {
+  const s = value as Partial<Store> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.synchronous === 'boolean' &&
+    ['read', 'write', 'has', 'delete', 'list', 'usage', 'versions', 'clear', 'describe'].every(
+      (m) => typeof (s as Record<string, unknown>)[m] === 'function',
+    )
+  );
 }
 
 let last: { given: string; cwd: string; root: string } | undefined;
@@ -41,6 +66,16 @@ export function cacheRoot(cacheDir: string | undefined): string {
   // Resolving is a good part of a hit's own cost; the answer rarely changes.
   if (last?.given !== given || last.cwd !== cwd) last = { given, cwd, root: resolve(cwd, given) };
   return last.root;
+}
+
+/**
+ * The store a method uses now: its own `store`, else files in its own `cacheDir`, else
+ * the configured store, else files in the configured or default cache directory.
+ */
+export function storeFor(store: Store | undefined, cacheDir: string | undefined): Store {
+  if (store) return store;
+  if (cacheDir === undefined && settings.store) return settings.store;
+  return storeAt(cacheRoot(cacheDir));
 }
 
 export function storeAt(root: string): FileStore {

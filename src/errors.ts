@@ -9,7 +9,10 @@ export type FunesErrorCode =
   | 'FUNES_UNHASHABLE'
   | 'FUNES_UNPARSABLE'
   | 'FUNES_NOT_MEMORIOUS'
-  | 'FUNES_UNBOUND';
+  | 'FUNES_UNBOUND'
+  | 'FUNES_ASYNC_STORE'
+  /** An optional package a feature needs is not installed (ioredis, for `RedisStore`). */
+  | 'FUNES_MISSING_DEPENDENCY';
 
 /**
  * The one error class funes throws. Every instance is a misuse the caller can correct

@@ -11,3 +11,7 @@ export type { MemoriousOptions } from './options';
 export type { FunesConfig } from './config';
 export type { CachedResult, StoredRecord } from './record';
 export type { GlobalSeed } from './seed';
+export { FileStore } from './store/file-store';
+export { MemoryStore } from './store/memory-store';
+export { encodeRecord, decodeRecord, RecordEncodeError, RecordDecodeError } from './store/codec';
+export type { Store, RecordLocation, Lock, MaybePromise, StoredEntry, VersionMeta, WriteOptions } from './store/types';

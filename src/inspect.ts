@@ -1,9 +1,10 @@
 import { cacheRoot, configure, type FunesConfig } from './config';
 import { parseBytes, parseCount, parseDuration } from './limits';
 import { prune, type PruneOptions, type PruneSummary } from './maintenance/prune';
-import { clearVersions, type ClearSummary } from './maintenance/stale';
+import type { ClearSummary } from './maintenance/stale';
 import { describeError, FunesError, warnOnce } from './errors';
-import { decode, invalidity, type CachedResult, type StoredRecord } from './record';
+import { invalidity, type CachedResult, type StoredRecord } from './record';
+import type { Store, StoredEntry } from './store/types';
 import { registered, type RegisteredMethod } from './registry';
 
 /**
@@ -67,25 +68,24 @@ export class Memorious {
    */
   static loadCachedResults<F extends AnyMethod>(method: F): CachedResult<Awaited<ReturnType<F>>>[] {
     const m = known(method, 'loadCachedResults');
+    const store = synchronous(m, 'loadCachedResults', 'loadCachedResultsAsync');
     const { name, version } = m.identity();
+    return results(store, name, version, store.list(name, version, onBad(store, name)) as StoredEntry[]);
+  }
+
+  /**
+   * `loadCachedResults` for any store, synchronous or not (Redis): resolves to the records
+   * of the method's current version, oldest first, as `{ input, output, time }`.
+   * @example
+   * ```ts
+   * const records = await Memorious.loadCachedResultsAsync(lab.fit);
+   * ```
+   */
+  static async loadCachedResultsAsync<F extends AnyMethod>(method: F): Promise<CachedResult<Awaited<ReturnType<F>>>[]> {
+    const m = known(method, 'loadCachedResultsAsync');
     const store = m.store();
-    const bad = (where: string, why: string): void =>
-      warnOnce(name, 'FUNES_INVALID_RECORD', `${where} is not a usable record (${why}); skipped`);
-    const records: StoredRecord[] = [];
-    for (const { key, bytes } of store.list(name, version, (where, error) => bad(where, describeError(error)))) {
-      let value: unknown;
-      let why: string | undefined;
-      try {
-        value = decode(bytes);
-        why = invalidity(value, version, key);
-      } catch (error) {
-        why = `it does not deserialize: ${describeError(error)}`;
-      }
-      if (why) bad(store.describe(name, version, key), why);
-      else records.push(value as StoredRecord);
-    }
-    records.sort((a, b) => a.created - b.created || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    return records.map(({ input, output, time }) => ({ input, output, time }) as CachedResult<Awaited<ReturnType<F>>>);
+    const { name, version } = m.identity();
+    return results(store, name, version, await store.list(name, version, onBad(store, name)));
   }
 
   /**
@@ -105,8 +105,9 @@ export class Memorious {
    */
   static clear(method: AnyMethod, options: { readonly allVersions?: boolean } = {}): number {
     const m = known(method, 'clear');
+    const store = synchronous(m, 'clear');
     const { name, version } = m.identity();
-    return m.store().clear(name, options.allVersions ? undefined : version);
+    return store.clear(name, options.allVersions ? undefined : version) as number;
   }
 
   /**
@@ -121,11 +122,12 @@ export class Memorious {
    */
   static stats(method: AnyMethod): MethodStats {
     const m = known(method, 'stats');
+    const store = synchronous(m, 'stats');
     const { name, version } = m.identity();
-    const store = m.store();
-    const { records, bytes } = store.usage(name, version);
+    const { records, bytes } = store.usage(name, version) as { records: number; bytes: number };
     const { hits, misses, savedSeconds } = m.counts;
-    return { method: name, version, records, bytes, versions: store.versions(name).length, hits, misses, savedSeconds };
+    const versions = (store.versions(name) as string[]).length;
+    return { method: name, version, records, bytes, versions, hits, misses, savedSeconds };
   }
 
   /**
@@ -138,8 +140,9 @@ export class Memorious {
    */
   static staleVersions(method: AnyMethod): string[] {
     const m = known(method, 'staleVersions');
+    const store = synchronous(m, 'staleVersions');
     const { name, version } = m.identity();
-    return m.store().versions(name).filter((v) => v !== version).sort();
+    return (store.versions(name) as string[]).filter((v) => v !== version).sort();
   }
 
   /**
@@ -151,8 +154,16 @@ export class Memorious {
    */
   static clearStale(method: AnyMethod): ClearSummary {
     const m = known(method, 'clearStale');
+    const store = synchronous(m, 'clearStale');
+    const { name } = m.identity();
+    let records = 0;
+    let bytes = 0;
     const stale = Memorious.staleVersions(method);
-    return clearVersions(m.store().describe(m.identity().name), stale);
+    for (const version of stale) {
+      bytes += (store.usage(name, version) as { bytes: number }).bytes;
+      records += store.clear(name, version) as number;
+    }
+    return { versions: stale.length, records, bytes };
   }
 
   /**
@@ -181,6 +192,33 @@ export class Memorious {
       { dryRun },
     );
   }
+}
+
+function onBad(store: Store, name: string): (where: string, error: unknown) => void {
+  return (where, error) => warnOnce(name, 'FUNES_INVALID_RECORD', `${where} is not a usable record (${describeError(error)}); skipped`);
+}
+
+/** Valid records of one version, oldest first, as callers see them; the rest are warned about. */
+function results<O>(store: Store, name: string, version: string, entries: StoredEntry[]): CachedResult<O>[] {
+  const records: StoredRecord[] = [];
+  for (const { key, value } of entries) {
+    const why = invalidity(value, version, key);
+    if (why) warnOnce(name, 'FUNES_INVALID_RECORD', `${store.describe(name, version, key)} is not a usable record (${why}); skipped`);
+    else records.push(value as StoredRecord);
+  }
+  records.sort((a, b) => a.created - b.created || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return records.map(({ input, output, time }) => ({ input, output, time }) as CachedResult<O>);
+}
+
+/** The method's store, which this synchronous helper needs to answer now. */
+function synchronous(m: RegisteredMethod, verb: string, instead?: string): Store {
+  const store = m.store();
+  if (store.synchronous) return store;
+  throw new FunesError(
+    'FUNES_ASYNC_STORE',
+    `Memorious.${verb} answers at once, but the method's store is asynchronous (Redis)` +
+      (instead ? `; use Memorious.${instead}` : '; use the funes CLI with --redis, or the store itself'),
+  );
 }
 
 function known(method: unknown, verb: string): RegisteredMethod {

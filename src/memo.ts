@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { readRecord, writeRecord } from './cache-io';
-import { cacheRoot, storeAt } from './config';
+import { storeFor } from './config';
 import { describeError, FunesError, warnOnce } from './errors';
 import { dependencyText, digest } from './hashing/version';
 import { callKey } from './keying';
@@ -12,7 +12,8 @@ import { FORMAT, type StoredRecord } from './record';
 import { register, registered, type RegisteredMethod } from './registry';
 import { splitSeed, withSeedScope, type GlobalSeed } from './seed';
 import { CallCounts } from './stats';
-import type { Lock, RecordLocation, Store } from './store/types';
+import { attempt, isThenable, then } from './maybe';
+import type { Lock, MaybePromise, RecordLocation, Store } from './store/types';
 
 /**
  * The metadata key under which a decorated method's parameter names are kept.
@@ -73,6 +74,7 @@ export class MemoMethod implements RegisteredMethod {
     this.maxAge = options.maxAge === undefined ? undefined : parseDuration(options.maxAge);
     this.async = parsed.async;
     this.locks = options.lock ?? parsed.async;
+    if (options.store && !options.store.synchronous && !parsed.async) throw asyncStoreError(String(member));
     this.dependsOn = options.dependsOn ?? [];
     this.version = options.version;
     const wrapper = wrap(this);
@@ -118,7 +120,7 @@ export class MemoMethod implements RegisteredMethod {
   }
 
   store(): Store {
-    return storeAt(cacheRoot(this.options.cacheDir));
+    return storeFor(this.options.store, this.options.cacheDir);
   }
 
   call(self: unknown, given: unknown[]): unknown {
@@ -135,22 +137,34 @@ export class MemoMethod implements RegisteredMethod {
     const input = bindArguments(this.params, args);
     if (seed !== undefined) input.global_seed = seed;
     const loc: RecordLocation = { method: name, version, key: callKey(this.options, name, input, self, this.dispatchKey(self)) };
-    const root = cacheRoot(this.options.cacheDir);
-    const store = storeAt(root);
-    const flight = `${root}\u0000${loc.key}`;
+    const store = this.store();
+    const flight = `${storeId(store)}\u0000${loc.key}`;
     const pending = this.inflight.get(flight);
     if (pending) return pending;
-    const hit = readRecord(store, loc, this.maxAge);
-    if (hit) return this.serve(hit);
     const call: Call = { self, args, seed, input, store, loc, flight };
-    if (!this.locks) return this.compute(call, true);
-    return this.async ? this.share(flight, this.lockedAsync(call)) : this.lockedSync(call);
+    if (store.synchronous) {
+      const hit = readRecord(store, loc, this.maxAge) as StoredRecord | undefined;
+      return hit ? this.serve(hit) : this.miss(call);
+    }
+    // Sync methods cannot wait for an asynchronous store: it was configured after them.
+    if (!this.async) throw asyncStoreError(name);
+    return this.share(
+      flight,
+      Promise.resolve(readRecord(store, loc, this.maxAge)).then((hit) => (hit ? this.serve(hit) : this.miss(call))),
+    );
   }
 
   private serve(hit: StoredRecord): unknown {
     this.counts.hit(hit.time);
     if (log.enabled) log('hit %s %s (saved %ss)', hit.method, hit.key, hit.time.toFixed(3));
     return hit.async ? Promise.resolve(hit.output) : hit.output;
+  }
+
+  private miss(call: Call): unknown {
+    if (!this.locks || !call.store.tryLock) return this.compute(call, call.store.synchronous);
+    if (call.store.synchronous && !this.async) return this.lockedSync(call);
+    const locked = this.lockedAsync(call);
+    return call.store.synchronous ? this.share(call.flight, locked) : locked;
   }
 
   /** Runs the method and stores its result; a Promise result is stored once it settles. */
@@ -160,11 +174,12 @@ export class MemoMethod implements RegisteredMethod {
     const start = performance.now();
     const result = this.run(call.self, call.args, call.seed);
     if (!isThenable(result)) {
-      this.save(call, result, start, false);
-      return result;
+      const saved = this.save(call, result, start, false);
+      // A sync method stays sync only with a synchronous store.
+      return saved instanceof Promise ? saved.then(() => result) : result;
     }
-    const stored = Promise.resolve(result).then((output) => {
-      this.save(call, output, start, true);
+    const stored = Promise.resolve(result).then(async (output) => {
+      await this.save(call, output, start, true);
       return output;
     });
     return share ? this.share(call.flight, stored) : stored;
@@ -179,29 +194,29 @@ export class MemoMethod implements RegisteredMethod {
     return shared;
   }
 
-  /** One computation across processes, for a sync method: waiting blocks the thread. */
+  /** One computation across processes, for a sync method on a synchronous store: waiting blocks the thread. */
   private lockedSync(call: Call): unknown {
     for (let delay = 2; ; delay = Math.min(delay * 2, MAX_POLL_MS)) {
-      const lock = this.tryLock(call, false);
+      const lock = this.tryLock(call, false) as Lock | undefined | 'unavailable';
       if (lock === 'unavailable') return this.compute(call, true);
       if (lock) {
         let result: unknown;
         try {
           // The holder before us may have finished between our read and our lock.
-          const hit = readRecord(call.store, call.loc, this.maxAge);
+          const hit = readRecord(call.store, call.loc, this.maxAge) as StoredRecord | undefined;
           result = hit ? this.serve(hit) : this.compute(call, true);
         } catch (error) {
-          lock.release();
+          void lock.release();
           throw error;
         }
         if (!isThenable(result)) {
-          lock.release();
+          void lock.release();
           return result;
         }
         return Promise.resolve(result).finally(() => lock.release());
       }
       sleepSync(delay);
-      const hit = readRecord(call.store, call.loc, this.maxAge);
+      const hit = readRecord(call.store, call.loc, this.maxAge) as StoredRecord | undefined;
       if (hit) return this.serve(hit);
     }
   }
@@ -209,26 +224,27 @@ export class MemoMethod implements RegisteredMethod {
   /** One computation across processes, for an async method: waiting yields to the event loop. */
   private async lockedAsync(call: Call): Promise<unknown> {
     for (let delay = 2; ; delay = Math.min(delay * 2, MAX_POLL_MS)) {
-      const lock = this.tryLock(call, true);
+      const lock = await this.tryLock(call, true);
       if (lock === 'unavailable') return this.compute(call, false);
       if (lock) {
         try {
-          const hit = readRecord(call.store, call.loc, this.maxAge);
+          const hit = await readRecord(call.store, call.loc, this.maxAge);
           return hit ? await this.serve(hit) : await this.compute(call, false);
         } finally {
-          lock.release();
+          await attempt(
+            () => lock.release(),
+            () => undefined,
+          );
         }
       }
       await new Promise((resolve) => setTimeout(resolve, delay));
-      const hit = readRecord(call.store, call.loc, this.maxAge);
+      const hit = await readRecord(call.store, call.loc, this.maxAge);
       if (hit) return this.serve(hit);
     }
   }
 
-  private tryLock(call: Call, beats: boolean): Lock | undefined | 'unavailable' {
-    try {
-      return call.store.tryLock(call.loc, beats);
-    } catch (error) {
+  private tryLock(call: Call, beats: boolean): MaybePromise<Lock | undefined | 'unavailable'> {
+    const unavailable = (error: unknown): 'unavailable' => {
       warnOnce(
         call.loc.method,
         'FUNES_LOCK_FAILED',
@@ -236,7 +252,8 @@ export class MemoMethod implements RegisteredMethod {
           'computing without waiting for other processes',
       );
       return 'unavailable';
-    }
+    };
+    return attempt<Lock | undefined | 'unavailable'>(() => call.store.tryLock!(call.loc, beats), unavailable);
   }
 
   private run(self: unknown, args: unknown[], seed: GlobalSeed | undefined): unknown {
@@ -260,7 +277,7 @@ export class MemoMethod implements RegisteredMethod {
     return key;
   }
 
-  private save(call: Call, output: unknown, start: number, async: boolean): void {
+  private save(call: Call, output: unknown, start: number, async: boolean): MaybePromise<void> {
     const { store, loc } = call;
     const record: StoredRecord = {
       input: call.input,
@@ -273,28 +290,33 @@ export class MemoMethod implements RegisteredMethod {
       async,
       created: Date.now(),
     };
-    if (!writeRecord(store, loc, record)) return;
-    if (log.enabled) log('write %s %s (%ss)', loc.method, loc.key, record.time.toFixed(3));
-    if (!this.noted.has(store)) {
+    return then(writeRecord(store, loc, record, this.maxAge), (stored) => {
+      if (!stored) return;
+      if (log.enabled) log('write %s %s (%ss)', loc.method, loc.key, record.time.toFixed(3));
+      if (this.noted.has(store)) return;
       this.noted.add(store);
-      this.note(store, loc);
-    }
+      return this.note(store, loc);
+    });
   }
 
-  private note(store: Store, loc: RecordLocation): void {
-    try {
-      const before = store.noteVersion({
-        format: FORMAT,
-        method: loc.method,
-        version: loc.version,
-        source: Function.prototype.toString.call(this.original),
-        params: this.paramNames,
-        created: Date.now(),
-      });
-      if (before && log.enabled) log('version %s %s (was %s)', loc.method, loc.version, before);
-    } catch {
-      // Only people and the CLI read it; the record itself is safely stored.
-    }
+  private note(store: Store, loc: RecordLocation): MaybePromise<void> {
+    if (!store.noteVersion) return;
+    const meta = {
+      format: FORMAT,
+      method: loc.method,
+      version: loc.version,
+      source: Function.prototype.toString.call(this.original),
+      params: this.paramNames,
+      created: Date.now(),
+    };
+    // Only people and the CLI read it; the record itself is safely stored.
+    return attempt(
+      () =>
+        then(store.noteVersion!(meta), (before) => {
+          if (before && log.enabled) log('version %s %s (was %s)', loc.method, loc.version, before);
+        }),
+      () => undefined,
+    );
   }
 }
 
@@ -308,6 +330,25 @@ interface Call {
   readonly loc: RecordLocation;
   /** Identifies identical calls in this process. */
   readonly flight: string;
+}
+
+/** The error for a sync method whose store can only answer later. */
+function asyncStoreError(method: string): FunesError {
+  return new FunesError(
+    'FUNES_ASYNC_STORE',
+    `'${method}' is a sync method, but its store is asynchronous (it answers with Promises, as Redis does); ` +
+      'make the method async, or give it a synchronous store (files, MemoryStore)',
+  );
+}
+
+const storeIds = new WeakMap<Store, number>();
+let nextStoreId = 0;
+
+/** Identical calls share a computation only within one store. */
+function storeId(store: Store): number {
+  let id = storeIds.get(store);
+  if (id === undefined) storeIds.set(store, (id = nextStoreId++));
+  return id;
 }
 
 /** Waiting for another process's record: polls back off to this. */
@@ -325,9 +366,3 @@ function wrap(method: MemoMethod): (this: unknown, ...args: unknown[]) => unknow
   };
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value instanceof Promise ||
-    ((typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function')
-  );
-}

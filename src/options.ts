@@ -1,5 +1,7 @@
 import { FunesError } from './errors';
+import { isStore } from './config';
 import { parseDuration } from './limits';
+import type { Store } from './store/types';
 
 /**
  * Options of `@memorious(options)`. All are optional; `@memorious` alone uses none.
@@ -63,6 +65,14 @@ export interface MemoriousOptions {
    * @example `@memorious({ lock: true })`
    */
   readonly lock?: boolean;
+  /**
+   * Where this method's records are kept, in place of files in the cache directory: a
+   * `MemoryStore`, a `RedisStore`, or your own `Store`. An asynchronous store (Redis) can
+   * serve only async methods.
+   * @default files under `cacheDir`
+   * @example `@memorious({ store: new RedisStore({ url: 'redis://cache:6379' }) })`
+   */
+  readonly store?: Store;
 }
 
 const KNOWN: Record<keyof MemoriousOptions, (v: unknown) => boolean> = {
@@ -80,6 +90,7 @@ const KNOWN: Record<keyof MemoriousOptions, (v: unknown) => boolean> = {
   ignore: (v) => Array.isArray(v) && v.every((name) => typeof name === 'string'),
   key: (v) => typeof v === 'function',
   lock: (v) => typeof v === 'boolean',
+  store: (v) => isStore(v),
 };
 
 const EXPECTED: Record<keyof MemoriousOptions, string> = {
@@ -91,6 +102,7 @@ const EXPECTED: Record<keyof MemoriousOptions, string> = {
   ignore: 'an array of parameter names',
   key: 'a function (input, self) => data to hash',
   lock: 'a boolean',
+  store: 'a Store (FileStore, MemoryStore, RedisStore or your own)',
 };
 
 /** Checks options once, at decoration, so that a typo fails where it was made. */
@@ -111,6 +123,9 @@ export function checkOptions(options: unknown): MemoriousOptions {
     }
   }
   const checked = options as MemoriousOptions;
+  if (checked.store && checked.cacheDir) {
+    throw new FunesError('FUNES_BAD_OPTION', '@memorious: give either store or cacheDir; cacheDir says where files go');
+  }
   if (checked.key && (checked.ignore || checked.ignoreThis)) {
     throw new FunesError('FUNES_BAD_OPTION', '@memorious: give either key, or ignore/ignoreThis; key decides the whole key');
   }

@@ -1,5 +1,3 @@
-import { deserialize, serialize } from 'node:v8';
-
 /**
  * The on-disk format. Bump it whenever keys, versions or the record's shape change
  * meaning: it is part of every version hash, so old caches miss cleanly.
@@ -60,11 +58,3 @@ export function invalidity(value: unknown, version: string, key?: string): strin
   return undefined;
 }
 
-/** A record's bytes: plain `v8.serialize`, so that no library is needed to read them back. */
-export function encode(record: StoredRecord): Uint8Array {
-  return serialize(record);
-}
-
-export function decode(bytes: Uint8Array): unknown {
-  return deserialize(bytes);
-}

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describeError } from '../errors';
-import { decode, invalidity, type StoredRecord } from '../record';
+import { invalidity, type StoredRecord } from '../record';
+import { decodeRecord as decode } from '../store/codec';
 import { safeSegment } from '../store/names';
 import type { RecordFile } from '../store/scan';
 

@@ -19,7 +19,9 @@ import { randomBytes } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { tryLock } from './file-lock';
 import { CURRENT_FILE as CURRENT, LOCK_EXT, META_FILE as META, RECORD_EXT as EXT, TMP_PREFIX } from './layout';
-import type { Lock, RecordLocation, Store, VersionMeta } from './types';
+import type { StoredRecord } from '../record';
+import { decodeRecord, encodeRecord } from './codec';
+import type { Lock, RecordLocation, Store, StoredEntry, VersionMeta } from './types';
 import { hexSegment, safeSegment } from './names';
 
 /** How stale a record's mtime may get before a hit refreshes it. */
@@ -37,6 +39,7 @@ let tmpCount = 0;
  * sync method cannot wait for anything else.
  */
 export class FileStore implements Store {
+  readonly synchronous = true;
   private readonly made = new Set<string>();
   /** Directory paths by method and version: joining and escaping them is most of a hit's own cost. */
   private readonly dirs = new Map<string, string>();
@@ -59,7 +62,16 @@ export class FileStore implements Store {
     return key === undefined ? d : `${d}${sep}${hexSegment(key)}${EXT}`;
   }
 
-  read(loc: RecordLocation): Uint8Array | undefined {
+  read(loc: RecordLocation): unknown {
+    const bytes = this.readBytes(loc);
+    return bytes === undefined ? undefined : decodeRecord(bytes);
+  }
+
+  has(loc: RecordLocation): boolean {
+    return existsSync(this.describe(loc.method, loc.version, loc.key));
+  }
+
+  private readBytes(loc: RecordLocation): Uint8Array | undefined {
     let fd: number;
     // A miss throws ENOENT; its stack trace would be a third of a small miss's cost.
     const limit = Error.stackTraceLimit;
@@ -97,7 +109,8 @@ export class FileStore implements Store {
     rmSync(this.describe(loc.method, loc.version, loc.key), { force: true });
   }
 
-  write(loc: RecordLocation, bytes: Uint8Array): void {
+  write(loc: RecordLocation, record: StoredRecord): void {
+    const bytes = encodeRecord(record);
     const dir = this.dir(loc.method, loc.version);
     const target = join(dir, hexSegment(loc.key) + EXT);
     if (!this.made.has(dir)) this.makeDir(dir);
@@ -149,14 +162,14 @@ export class FileStore implements Store {
     this.made.add(dir);
   }
 
-  list(method: string, version: string, onError: (where: string, error: unknown) => void): { key: string; bytes: Uint8Array }[] {
+  list(method: string, version: string, onError: (where: string, error: unknown) => void): StoredEntry[] {
     const dir = this.dir(method, version);
-    const out: { key: string; bytes: Uint8Array }[] = [];
+    const out: StoredEntry[] = [];
     for (const name of entries(dir)) {
       if (!name.endsWith(EXT) || name.startsWith('.')) continue;
       const file = join(dir, name);
       try {
-        out.push({ key: name.slice(0, -EXT.length), bytes: readFileSync(file) });
+        out.push({ key: name.slice(0, -EXT.length), value: decodeRecord(readFileSync(file)) });
       } catch (error) {
         // A record removed while we listed is simply gone.
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') onError(file, error);

@@ -1,3 +1,8 @@
+import type { StoredRecord } from '../record';
+
+/** A value now, or a Promise of it: synchronous stores return the first, others the second. */
+export type MaybePromise<T> = T | Promise<T>;
+
 /** Where one record lives: the method, its version and the argument hash. */
 export interface RecordLocation {
   /** `Class.method`, as given; a store makes it safe for its own namespace. */
@@ -10,8 +15,8 @@ export interface RecordLocation {
 
 /** A held lock on one record's computation. */
 export interface Lock {
-  /** Gives the lock up; safe to call once the record is written or the computation failed. */
-  release(): void;
+  /** Gives the lock up; called once the record is written or the computation failed. */
+  release(): MaybePromise<void>;
 }
 
 /** What produced a version: kept once beside its records, for people and the CLI. */
@@ -26,38 +31,77 @@ export interface VersionMeta {
   readonly created: number;
 }
 
+/** How a record is to be kept. */
+export interface WriteOptions {
+  /** Milliseconds after which the record may be dropped; a store with expiry (Redis) uses it. */
+  readonly maxAge?: number;
+}
+
+/** One stored record, as `list` returns it. */
+export interface StoredEntry {
+  /** The argument hash it is stored under. */
+  readonly key: string;
+  /** The decoded record, not yet validated. */
+  readonly value: unknown;
+}
+
 /**
- * Where records are kept, as bytes (`v8.serialize` of the record). A store is given
- * locations and bytes, never functions; it neither hashes, encodes nor validates, and
- * it reports every fault by throwing, so that the caller decides what a fault means.
+ * Where records are kept: `FileStore` (the default), `MemoryStore`, `RedisStore`, or your
+ * own. A store is given locations and records, never functions; it encodes records with
+ * `encodeRecord`/`decodeRecord` (plain `v8.serialize`) but neither hashes nor validates
+ * them, and it reports every fault by throwing (or rejecting), so that the caller
+ * decides what a fault means for the call: to funes, a failing store is a miss.
+ *
+ * A store is synchronous (every member returns its result) or not (every member may
+ * return a Promise). Sync methods need a synchronous store; async methods take either.
+ *
+ * @example
+ * ```ts
+ * class Lab {
+ *   @memorious({ store: new MemoryStore() })
+ *   async fit(params: Params): Promise<Model> { ... }
+ * }
+ * ```
  */
 export interface Store {
-  /** The bytes stored at `location`, or `undefined` when there are none. Throws when they cannot be read. */
-  read(location: RecordLocation): Uint8Array | undefined;
-  /** Stores `bytes` at `location` so that a reader sees all of them or none. Throws on failure. */
-  write(location: RecordLocation, bytes: Uint8Array): void;
+  /** Whether every member returns its result directly rather than a Promise. */
+  readonly synchronous: boolean;
+  /**
+   * The record stored at `location`, decoded, or `undefined` when there is none.
+   * Throws `RecordDecodeError` when something is there but does not decode, and any
+   * other error when the store cannot be read.
+   */
+  read(location: RecordLocation): MaybePromise<unknown>;
+  /**
+   * Stores `record` at `location` so that a reader sees all of it or none of it.
+   * Throws `RecordEncodeError` when the record cannot be encoded, another error when the
+   * store cannot be written.
+   */
+  write(location: RecordLocation, record: StoredRecord, options?: WriteOptions): MaybePromise<void>;
+  /** Whether something is stored at `location`. */
+  has(location: RecordLocation): MaybePromise<boolean>;
   /** Removes what is stored at `location`, if anything. */
-  delete(location: RecordLocation): void;
-  /** Every record stored under one version; one that cannot be read is passed to `onError`. */
-  list(method: string, version: string, onError: (where: string, error: unknown) => void): { key: string; bytes: Uint8Array }[];
-  /** How many records one version holds, and their bytes. */
-  usage(method: string, version: string): { records: number; bytes: number };
+  delete(location: RecordLocation): MaybePromise<void>;
+  /** Every record stored under one version, decoded; one that cannot be read or decoded goes to `onError`. */
+  list(method: string, version: string, onError: (where: string, error: unknown) => void): MaybePromise<StoredEntry[]>;
+  /** How many records one version holds, and their bytes as stored. */
+  usage(method: string, version: string): MaybePromise<{ records: number; bytes: number }>;
   /** The versions stored for a method. */
-  versions(method: string): string[];
+  versions(method: string): MaybePromise<string[]>;
   /** Removes one version of a method, or all of them when `version` is omitted; returns the records removed. */
-  clear(method: string, version?: string): number;
+  clear(method: string, version?: string): MaybePromise<number>;
   /**
    * Takes the lock on computing `location`'s record, or returns undefined while another
-   * live holder has it. A holder that `beats` keeps the lock fresh while it works; a
-   * holder found dead is replaced. Throws when this store cannot lock at all.
+   * live holder has it. A holder that `beats` keeps the lock fresh while it works; a dead
+   * holder's lock is taken over or expires. Throws when this store cannot lock at all.
+   * Stores without locks leave it out: every caller then computes.
    */
-  tryLock(location: RecordLocation, beats: boolean): Lock | undefined;
+  tryLock?(location: RecordLocation, beats: boolean): MaybePromise<Lock | undefined>;
   /**
    * Records, once per version, what produced it, and marks the version as the one a
-   * program last used; returns the version marked before, if another. Best effort: a
-   * failure here never matters to a call.
+   * program last used; returns the version marked before, if another. Best effort.
    */
-  noteVersion(meta: VersionMeta & { readonly version: string }): string | undefined;
+  noteVersion?(meta: VersionMeta & { readonly version: string }): MaybePromise<string | undefined>;
   /** Where a method, version or record lives, for messages and for `Memorious.locate`. */
   describe(method: string, version?: string, key?: string): string;
 }
