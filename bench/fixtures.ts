@@ -14,6 +14,8 @@ export interface Context {
   readonly slowPlan: Plan;
   /** Where temporary cache directories are made. */
   readonly base: string;
+  /** A Redis to measure case 8 against (`--redis URL`); else a private redis-server if installed. */
+  readonly redis?: string;
   /** Progress, to stderr. */
   readonly log: (message: string) => void;
 }

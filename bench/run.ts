@@ -3,12 +3,13 @@ import { hashingCases } from './cases/hashing';
 import { hitCases } from './cases/hit';
 import { missCases } from './cases/miss';
 import { peerCases } from './cases/peers';
+import { redisCases } from './cases/redis';
 import { scaleCases } from './cases/scale';
 import type { Context } from './fixtures';
 import type { Plan } from './measure';
 import { environment, judge, renderTables, writeJson, type Result, type Row } from './report';
 
-const USAGE = `npm run bench [-- [--quick] [--json <file>] [--only 1,3,7] [--dir <tmp base>]]`;
+const USAGE = `npm run bench [-- [--quick] [--json <file>] [--only 1,3,7] [--dir <tmp base>] [--redis <url>]]`;
 
 const CASES: readonly { readonly ids: readonly string[]; readonly run: (ctx: Context) => Promise<Row[]> }[] = [
   { ids: ['1', '2', '3'], run: hitCases },
@@ -16,10 +17,11 @@ const CASES: readonly { readonly ids: readonly string[]; readonly run: (ctx: Con
   { ids: ['5'], run: missCases },
   { ids: ['6'], run: scaleCases },
   { ids: ['7'], run: peerCases },
+  { ids: ['8'], run: redisCases },
 ];
 
-function parse(argv: readonly string[]): { quick: boolean; json?: string; only?: Set<string>; dir: string } {
-  const out: { quick: boolean; json?: string; only?: Set<string>; dir: string } = { quick: false, dir: tmpdir() };
+function parse(argv: readonly string[]): { quick: boolean; json?: string; only?: Set<string>; dir: string; redis?: string } {
+  const out: { quick: boolean; json?: string; only?: Set<string>; dir: string; redis?: string } = { quick: false, dir: tmpdir() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -31,6 +33,7 @@ function parse(argv: readonly string[]): { quick: boolean; json?: string; only?:
     else if (a === '--json') out.json = value();
     else if (a === '--only') out.only = new Set(value().split(','));
     else if (a === '--dir') out.dir = value();
+    else if (a === '--redis') out.redis = value();
     else throw new Error(`unknown argument ${a}\nusage: ${USAGE}`);
   }
   return out;
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
   const slowPlan: Plan = args.quick
     ? { maxSamples: 5, minSamples: 3, sampleMs: 1, warmupMs: 0, budgetMs: 500 }
     : { maxSamples: 40, minSamples: 15, sampleMs: 1, warmupMs: 500, budgetMs: 6000 };
-  const ctx: Context = { quick: args.quick, plan, slowPlan, base: args.dir, log: (m) => process.stderr.write(`${m}\n`) };
+  const ctx: Context = { quick: args.quick, plan, slowPlan, base: args.dir, redis: args.redis, log: (m) => process.stderr.write(`${m}\n`) };
   const env = environment(args.quick);
   ctx.log(`funes bench: Node ${env.node}, ${env.platform}, ${env.cpu} x${env.cpus}${args.quick ? ', quick' : ''}`);
   const results: Result[] = [];

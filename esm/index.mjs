@@ -2,5 +2,18 @@
 // program that mixes `import` and `require` still has one configuration and one registry.
 import funes from '../dist/cjs/index.js';
 
-export const { memorious, Memorious, withSeed, FunesError, PARAMS_METADATA } = funes;
+export const {
+  memorious,
+  Memorious,
+  withSeed,
+  FunesError,
+  PARAMS_METADATA,
+  FileStore,
+  MemoryStore,
+  RedisStore,
+  encodeRecord,
+  decodeRecord,
+  RecordEncodeError,
+  RecordDecodeError,
+} = funes;
 export default funes;

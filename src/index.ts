@@ -13,5 +13,6 @@ export type { CachedResult, StoredRecord } from './record';
 export type { GlobalSeed } from './seed';
 export { FileStore } from './store/file-store';
 export { MemoryStore } from './store/memory-store';
+export { RedisStore, type RedisStoreOptions, type RedisClient } from './store/redis-store';
 export { encodeRecord, decodeRecord, RecordEncodeError, RecordDecodeError } from './store/codec';
 export type { Store, RecordLocation, Lock, MaybePromise, StoredEntry, VersionMeta, WriteOptions } from './store/types';

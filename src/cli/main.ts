@@ -9,10 +9,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   try {
     let code = EXIT_OK;
-    program((c) => (code = c)).parse(argv);
+    // Async: the Redis commands wait for the network.
+    await program((c) => (code = c)).parseAsync(argv);
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -29,4 +30,6 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv);
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

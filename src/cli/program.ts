@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { CliError, EXIT_USAGE } from './errors';
 import { parseBytes, parseCount, parseDuration } from '../limits';
 import { clear } from './commands/clear';
 import { exportRecords, FORMATS, type ExportFormat } from './commands/export';
@@ -8,6 +9,8 @@ import { ls } from './commands/ls';
 import { pruneCommand } from './commands/prune';
 import { show } from './commands/show';
 import { verify } from './commands/verify';
+import { clearRedis, exportRedis, lsRedis, pruneRedis, showRedis, verifyRedis } from './commands/redis';
+import type { RedisTarget } from './redis';
 
 /** The `funes` command line; `setExit` receives a command's exit code when it is not 0. */
 export function program(setExit: (code: number) => void): Command {
@@ -15,6 +18,8 @@ export function program(setExit: (code: number) => void): Command {
     .description('Look into, export and trim a funes cache: the results that @memorious methods keep on disk.')
     .version(packageVersion(), '-V, --version', 'print the funes version')
     .option('--dir <path>', 'the cache directory (default: $FUNES_CACHE_DIR, else ./cache)')
+    .option('--redis <url>', 'read a RedisStore instead of a directory: redis://host:port[/db]')
+    .option('--prefix <prefix>', "with --redis, the store's key prefix (default: funes)")
     .exitOverride()
     // Lets `show --version <hash>` mean the version of a method, not of funes.
     .enablePositionalOptions()
@@ -23,23 +28,39 @@ export function program(setExit: (code: number) => void): Command {
   oneLineErrors(funes);
   const root = (cmd: Command): string =>
     resolve(cmd.opts<{ dir?: string }>().dir ?? funes.opts<{ dir?: string }>().dir ?? (process.env.FUNES_CACHE_DIR || 'cache'));
+  /** The Redis to work on when `--redis` was given (before or after the command's name), else undefined. */
+  const redis = (cmd: Command): RedisTarget | undefined => {
+    const o = { ...funes.opts<{ redis?: string; prefix?: string }>(), ...definedOnly(cmd.opts<{ redis?: string; prefix?: string }>()) };
+    if (o.redis === undefined) return undefined;
+    if (cmd.opts<{ dir?: string }>().dir ?? funes.opts<{ dir?: string }>().dir) throw new CliError('give --dir or --redis, not both', EXIT_USAGE);
+    return { url: o.redis, prefix: o.prefix ?? 'funes' };
+  };
 
   command(funes, 'ls', 'list every method, its versions (newest first, current marked), records, size and compute time')
     .option('--json', 'print JSON instead of a table')
-    .action((o: { json?: boolean }, cmd: Command) => ls(root(cmd), o));
+    .action((o: { json?: boolean }, cmd: Command) => {
+      const r = redis(cmd);
+      return r ? lsRedis(r, o) : ls(root(cmd), o);
+    });
 
   command(funes, 'show', 'show a version of a method: its source, parameter names and records')
     .argument('<Class.method>', 'the method, as Class.method')
     .option('--version <hash>', 'the version (a unique prefix is enough); default: the current one, else the newest')
     .option('--json', 'print JSON instead of tables')
-    .action((name: string, o: { version?: string; json?: boolean }, cmd: Command) => show(root(cmd), name, o))
+    .action((name: string, o: { version?: string; json?: boolean }, cmd: Command) => {
+      const r = redis(cmd);
+      return r ? showRedis(r, name, o) : show(root(cmd), name, o);
+    })
     .addHelpText('after', '\nExample:\n  funes show Lab.double --json | jq .records');
 
   command(funes, 'export', 'write every record of a version as rows: one column per input, the output, and time')
     .argument('<Class.method>', 'the method, as Class.method')
     .addOption(new Option('--format <format>', 'the output format').choices(FORMATS).makeOptionMandatory())
     .option('--version <hash>', 'the version (a unique prefix is enough); default: the current one, else the newest')
-    .action((name: string, o: { format: ExportFormat; version?: string }, cmd: Command) => exportRecords(root(cmd), name, o))
+    .action((name: string, o: { format: ExportFormat; version?: string }, cmd: Command) => {
+      const r = redis(cmd);
+      return r ? exportRedis(r, name, o) : exportRecords(root(cmd), name, o);
+    })
     .addHelpText('after', '\nAn output that is a plain object of primitives becomes one column per key (output.loss, ...).\nExample:\n  funes export Lab.fit --format csv > fit.csv');
 
   command(funes, 'prune', 'remove least recently used records until every limit holds, and leftover temporary files')
@@ -49,7 +70,7 @@ export function program(setExit: (code: number) => void): Command {
     .option('--dry-run', 'count what would go; remove nothing')
     .option('--json', 'print the summary as JSON')
     .action((o: { maxBytes?: number; maxAge?: number; maxEntries?: number; dryRun?: boolean; json?: boolean }, cmd: Command) =>
-      pruneCommand(root(cmd), { maxBytes: o.maxBytes, maxAge: o.maxAge, maxEntries: o.maxEntries }, o),
+      redis(cmd) ? pruneRedis() : pruneCommand(root(cmd), { maxBytes: o.maxBytes, maxAge: o.maxAge, maxEntries: o.maxEntries }, o),
     )
     .addHelpText('after', "\nA record's last use is its file's modification time, refreshed on hits.\nExample:\n  funes prune --max-bytes 10G --max-age 30d --dry-run");
 
@@ -57,13 +78,17 @@ export function program(setExit: (code: number) => void): Command {
     .argument('<Class.method>', 'the method, as Class.method')
     .option('--stale', "keep the current version (the one named by the method folder's 'current' marker)")
     .option('--json', 'print the summary as JSON')
-    .action((name: string, o: { stale?: boolean; json?: boolean }, cmd: Command) => clear(root(cmd), name, o));
+    .action((name: string, o: { stale?: boolean; json?: boolean }, cmd: Command) => {
+      const r = redis(cmd);
+      return r ? clearRedis(r, name, o) : clear(root(cmd), name, o);
+    });
 
   command(funes, 'verify', 'read every record; report those that do not deserialize or validate, and leftover temporary files')
     .option('--fix', 'remove what is reported')
     .option('--json', 'print the report as JSON')
-    .action((o: { fix?: boolean; json?: boolean }, cmd: Command) => {
-      const code = verify(root(cmd), o);
+    .action(async (o: { fix?: boolean; json?: boolean }, cmd: Command) => {
+      const r = redis(cmd);
+      const code = r ? await verifyRedis(r, o) : verify(root(cmd), o);
       if (code !== 0) setExit(code);
     })
     .addHelpText('after', '\nExits 1 when it finds problems it did not remove.');
@@ -72,7 +97,12 @@ export function program(setExit: (code: number) => void): Command {
 
 /** A subcommand; it takes `--dir` too, so that the option may come after the command's name. */
 function command(parent: Command, name: string, description: string): Command {
-  const cmd = parent.command(name).description(description).option('--dir <path>', 'the cache directory (default: $FUNES_CACHE_DIR, else ./cache)');
+  const cmd = parent
+    .command(name)
+    .description(description)
+    .option('--dir <path>', 'the cache directory (default: $FUNES_CACHE_DIR, else ./cache)')
+    .option('--redis <url>', 'read a RedisStore instead of a directory: redis://host:port[/db]')
+    .option('--prefix <prefix>', "with --redis, the store's key prefix (default: funes)");
   oneLineErrors(cmd);
   return cmd;
 }
@@ -91,6 +121,10 @@ function arg<T>(parse: (value: string, what: string) => T, what: string): (value
       throw new InvalidArgumentError((error as Error).message.replace(/^.*?; /, ''));
     }
   };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function packageVersion(): string {

@@ -1,5 +1,6 @@
 import { csvLine } from '../csv';
 import { toPlain } from '../plain';
+import type { VersionDir } from '../../store/scan';
 import { findMethod, inputNames, invalidNote, loadRecords, pickVersion, type LoadedRecord } from '../select';
 
 export const FORMATS = ['csv', 'json', 'ndjson'] as const;
@@ -9,7 +10,13 @@ export type ExportFormat = (typeof FORMATS)[number];
 export function exportRecords(root: string, name: string, options: { format: ExportFormat; version?: string }): void {
   const method = findMethod(root, name);
   const version = pickVersion(method, options.version);
-  const { records, invalid } = loadRecords(method, version);
+  printExport(version, loadRecords(method, version), options.format);
+}
+
+/** Writes one version's records as rows, wherever they were read from (files or Redis). */
+export function printExport(version: VersionDir, loaded: { records: LoadedRecord[]; invalid: number }, format: ExportFormat): void {
+  const { records, invalid } = loaded;
+  const options = { format };
   const { columns, rows } = tabulate(inputNames(version, records), records);
   const out = process.stdout;
   if (options.format === 'csv') {

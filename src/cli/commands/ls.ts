@@ -22,7 +22,7 @@ export function ls(root: string, options: { json?: boolean }): void {
   const scan = scanCache(root);
   const total = scan.methods.reduce((n, m) => n + m.versions.reduce((k, v) => k + v.records.length, 0), 0);
   const bar = progress('reading', total);
-  const methods = scan.methods.map((m) => ({
+  const methods = scan.methods.map((m): LsMethod => ({
     method: m.name,
     folder: m.segment,
     current: m.current ?? null,
@@ -43,12 +43,26 @@ export function ls(root: string, options: { json?: boolean }): void {
     }),
   }));
   bar.stop();
+  printLs({ dir: root }, root, methods, options);
+}
+
+/** One method as `funes ls` reports it. */
+export interface LsMethod {
+  readonly method: string;
+  /** The folder (or Redis key segment) it is stored under. */
+  readonly folder: string;
+  readonly current: string | null;
+  readonly versions: LsVersion[];
+}
+
+/** Prints the methods found, wherever (files or Redis); `where` leads the JSON, `label` names the place. */
+export function printLs(where: Record<string, unknown>, label: string, methods: readonly LsMethod[], options: { json?: boolean }): void {
   if (options.json) {
-    process.stdout.write(JSON.stringify({ dir: root, methods }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...where, methods }, null, 2) + '\n');
     return;
   }
   if (methods.length === 0) {
-    process.stdout.write(`no methods stored in ${root}\n`);
+    process.stdout.write(`no methods stored in ${label}\n`);
     return;
   }
   const rows = methods.flatMap((m) =>

@@ -1,14 +1,19 @@
 import { toPlain } from '../plain';
 import { formatBytes, formatDate, formatSeconds, summarise } from '../format';
-import { findMethod, inputNames, invalidNote, loadRecords, pickVersion } from '../select';
+import { findMethod, inputNames, invalidNote, loadRecords, pickVersion, type LoadedRecord } from '../select';
 import { table } from '../table';
-import { versionTime } from '../../store/scan';
+import { versionTime, type MethodDir, type VersionDir } from '../../store/scan';
 
 /** `funes show`: what produced one version, and its records. */
 export function show(root: string, name: string, options: { version?: string; json?: boolean }): void {
   const method = findMethod(root, name);
   const version = pickVersion(method, options.version);
-  const { records, invalid } = loadRecords(method, version);
+  printShow(method, version, loadRecords(method, version), options);
+}
+
+/** Prints one version and its records, wherever they were read from (files or Redis). */
+export function printShow(method: MethodDir, version: VersionDir, loaded: { records: LoadedRecord[]; invalid: number }, options: { json?: boolean }): void {
+  const { records, invalid } = loaded;
   const params = version.meta?.params ?? null;
   if (options.json) {
     const out = {
