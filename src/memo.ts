@@ -229,12 +229,9 @@ export class MemoMethod implements RegisteredMethod {
     try {
       return call.store.tryLock(call.loc, beats);
     } catch (error) {
-      warnOnce(
-        call.loc.method,
-        'FUNES_LOCK_FAILED',
-        `cannot lock ${call.store.describe(call.loc.method, call.loc.version, call.loc.key)} (${describeError(error)}); ` +
-          'computing without waiting for other processes',
-      );
+      // Where no lock can be made, no record can be written either, and the write warns
+      // of that; one fault, one warning. Without the lock the worst is a duplicate computation.
+      if (log.enabled) log('lock failed %s %s (%s)', call.loc.method, call.loc.key, describeError(error));
       return 'unavailable';
     }
   }
