@@ -20,17 +20,20 @@ test('prune removes the leftovers of crashed lock holders, never a live lock', (
   const holder = (pid: number): string => JSON.stringify({ pid, host: hostname(), token: `t${pid}`, beats: false });
   const dead = join(dir, `${'a'.repeat(64)}.lock`);
   const live = join(dir, `${'b'.repeat(64)}.lock`);
-  const broken = join(dir, `${'c'.repeat(64)}.lock.0123456789ab.broken`);
+  const guard = join(dir, `${'c'.repeat(64)}.lock.breaking`);
+  const draft = join(dir, `${'d'.repeat(64)}.lock.0123456789abcdef.draft`);
   writeFileSync(dead, holder(Number(deadPid)));
   writeFileSync(live, holder(process.pid));
-  writeFileSync(broken, holder(Number(deadPid)));
+  writeFileSync(guard, '');
+  writeFileSync(draft, holder(Number(deadPid)));
   const past = Date.now() / 1000 - 120;
-  for (const f of [dead, live, broken]) utimesSync(f, past, past);
+  for (const f of [dead, live, guard, draft]) utimesSync(f, past, past);
 
   const summary = Memorious.prune({ dir: cache, maxEntries: 1000 });
-  expect(summary.tempFiles).toBe(2);
+  expect(summary.tempFiles).toBe(3);
   expect(existsSync(dead)).toBe(false);
-  expect(existsSync(broken)).toBe(false);
+  expect(existsSync(guard)).toBe(false);
+  expect(existsSync(draft)).toBe(false);
   expect(existsSync(live)).toBe(true);
   expect(new Locked().f(1)).toBe(1);
 });

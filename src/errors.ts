@@ -50,7 +50,6 @@ export class FunesError extends TypeError {
 export type FunesWarningCode =
   | 'FUNES_UNSERIALIZABLE'
   | 'FUNES_LOSSY_OUTPUT'
-  | 'FUNES_LOCK_FAILED'
   | 'FUNES_WRITE_FAILED'
   | 'FUNES_READ_FAILED'
   | 'FUNES_INVALID_RECORD'

@@ -244,13 +244,10 @@ export class MemoMethod implements RegisteredMethod {
   }
 
   private tryLock(call: Call, beats: boolean): MaybePromise<Lock | undefined | 'unavailable'> {
+    // Where no lock can be made, no record can be written either, and the write warns of
+    // that; one fault, one warning. Without the lock the worst is a duplicate computation.
     const unavailable = (error: unknown): 'unavailable' => {
-      warnOnce(
-        call.loc.method,
-        'FUNES_LOCK_FAILED',
-        `cannot lock ${call.store.describe(call.loc.method, call.loc.version, call.loc.key)} (${describeError(error)}); ` +
-          'computing without waiting for other processes',
-      );
+      if (log.enabled) log('lock failed %s %s (%s)', call.loc.method, call.loc.key, describeError(error));
       return 'unavailable';
     };
     return attempt<Lock | undefined | 'unavailable'>(() => call.store.tryLock!(call.loc, beats), unavailable);

@@ -1,7 +1,7 @@
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { BROKEN_EXT } from './layout';
+import { DRAFT_EXT, GUARD_EXT } from './layout';
 import type { Lock } from './types';
 
 /** A holder that beats refreshes its lock's mtime this often... */
@@ -10,8 +10,11 @@ const BEAT_MS = 5_000;
 const SILENT_MS = 30_000;
 /** A holder that cannot beat (a sync method blocks its thread) on another host: judged by age alone. */
 const REMOTE_SILENT_MS = 24 * 3600_000;
-/** A lock file with no readable content is a creator killed between create and write. */
+/** A lock file with no readable content is none of ours (ours are linked in whole): judged by age. */
 const EMPTY_MS = 10_000;
+/** A breaker's guard older than this belongs to a breaker that died. */
+const GUARD_MS = 10_000;
+
 
 const HOST = hostname();
 
@@ -23,35 +26,41 @@ interface Holder {
 }
 
 /**
- * Takes the lock file `path` (created with O_EXCL, so one process wins), or returns
+ * Takes the lock file `path` (linked into place, so one process wins), or returns
  * undefined while a live process holds it. A lock whose holder is dead (same host and its
  * pid gone, or silent too long) is broken and taken over, so no waiter waits forever.
  * Throws when locks cannot be made here at all (read-only, not a directory).
  */
 export function tryLock(path: string, dir: string, beats: boolean): Lock | undefined {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(path, 'wx');
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') {
-        mkdirSync(dir, { recursive: true });
-        continue;
-      }
-      if (code !== 'EEXIST') throw error;
-      if (breakIfDead(path)) continue;
-      return undefined;
-    }
-    const me: Holder = { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex'), beats };
-    try {
-      writeSync(fd, JSON.stringify(me));
-    } finally {
-      closeSync(fd);
-    }
-    return hold(path, me);
+  const me: Holder = { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex'), beats };
+  // Written aside and linked into place: link fails if the lock exists, like O_EXCL, and
+  // a lock is never seen empty, so no waiter can mistake a new one for a dead one.
+  const draft = `${path}.${me.token}${DRAFT_EXT}`;
+  try {
+    writeFileSync(draft, JSON.stringify(me));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(draft, JSON.stringify(me));
   }
-  return undefined;
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        linkSync(draft, path);
+        return hold(path, me);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if (!breakIfDead(path)) return undefined;
+      }
+    }
+    return undefined;
+  } finally {
+    try {
+      unlinkSync(draft);
+    } catch {
+      // Already gone.
+    }
+  }
 }
 
 function hold(path: string, me: Holder): Lock {
@@ -117,31 +126,39 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Breaks a dead holder's lock: renamed aside first, so that of several waiters judging it
- * dead at once only one removes it. If what was moved turns out to be a fresh lock taken
- * in between, it is put back where it was.
+ * Breaks a dead holder's lock. Breakers take turns through a guard file beside the lock
+ * (made with O_EXCL) and look again under it, so that of several waiters judging it dead
+ * at once only one removes it, and none removes a fresh lock taken in between: only a
+ * breaker removes another's lock, and a breaker holds the guard while it does.
  */
 function breakIfDead(path: string): boolean {
-  const judged = read(path);
-  if (!dead(path, judged)) return false;
-  const aside = `${path}.${randomBytes(6).toString('hex')}${BROKEN_EXT}`;
+  if (!dead(path, read(path))) return false;
+  const guard = `${path}${GUARD_EXT}`;
+  let fd: number;
   try {
-    renameSync(path, aside);
-  } catch {
-    return true; // Someone else broke it first: try to take it.
-  }
-  const moved = read(aside);
-  if (moved && moved.token !== judged?.token) {
+    fd = openSync(guard, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A breaker killed while breaking leaves its guard: breaking takes microseconds.
     try {
-      linkSync(aside, path);
+      if (Date.now() - statSync(guard).mtimeMs > GUARD_MS) unlinkSync(guard);
     } catch {
-      // A third lock exists already; the one moved loses its exclusivity, never a record.
+      // Gone already.
+    }
+    return false;
+  }
+  closeSync(fd);
+  try {
+    if (!dead(path, read(path))) return false;
+    unlinkSync(path);
+    return true;
+  } catch {
+    return true; // Gone already: try to take it.
+  } finally {
+    try {
+      unlinkSync(guard);
+    } catch {
+      // Removed as stale by another; harmless.
     }
   }
-  try {
-    unlinkSync(aside);
-  } catch {
-    // Gone already.
-  }
-  return !moved || moved.token === judged?.token;
 }

@@ -15,5 +15,7 @@ export const META_FILE = 'meta.json';
 export const CURRENT_FILE = 'current';
 /** Beside a record being computed under the `lock` option: `<argument hash>.lock`. */
 export const LOCK_EXT = '.lock';
-/** A dead holder's lock, moved aside to be removed; left behind only by a crash. */
-export const BROKEN_EXT = '.broken';
+/** Held while a dead holder's lock is removed, so breakers take turns; left behind only by a crash. */
+export const GUARD_EXT = '.breaking';
+/** A lock being written, before it is linked into place; left behind only by a crash. */
+export const DRAFT_EXT = '.draft';

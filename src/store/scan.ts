@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { segmentName } from './names';
 
 import { lockIsDead } from './file-lock';
-import { BROKEN_EXT, CURRENT_FILE, LOCK_EXT, META_FILE, RECORD_EXT, TMP_PREFIX } from './layout';
+import { GUARD_EXT, CURRENT_FILE, DRAFT_EXT, LOCK_EXT, META_FILE, RECORD_EXT, TMP_PREFIX } from './layout';
 import type { VersionMeta as WrittenMeta } from './types';
 
 export { CURRENT_FILE, META_FILE, TMP_GRACE_MS, TMP_PREFIX } from './layout';
@@ -145,13 +145,13 @@ export function allTemps(scan: CacheScan): FileInfo[] {
   return scan.methods.flatMap((m) => [...m.temps, ...m.versions.flatMap((v) => v.temps)]);
 }
 
-/** Leftovers of interrupted work: temporary files, broken-aside locks, locks of dead holders. */
+/** Leftovers of interrupted work: temporary files, lock drafts and guards, locks of dead holders. */
 function temps(dir: string, entries: Dirent[]): FileInfo[] {
   const out: FileInfo[] = [];
   for (const d of entries) {
     if (!d.isFile()) continue;
     const leftover =
-      d.name.startsWith(TMP_PREFIX) || d.name.endsWith(BROKEN_EXT) || (d.name.endsWith(LOCK_EXT) && lockIsDead(join(dir, d.name)));
+      d.name.startsWith(TMP_PREFIX) || d.name.endsWith(GUARD_EXT) || d.name.endsWith(DRAFT_EXT) || (d.name.endsWith(LOCK_EXT) && lockIsDead(join(dir, d.name)));
     if (!leftover) continue;
     const info = stat(join(dir, d.name));
     if (info) out.push(info);
