@@ -1,7 +1,7 @@
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { FunesError, memorious, Memorious } from '../src';
-import { tempDir, warningsDuring } from './helpers/cache';
+import { allFilesUnder, tempDir, warningsDuring } from './helpers/cache';
 import { recordFigures } from './helpers/figures';
 
 // Invariant 7 and the caller's mistakes: names that try to leave the cache directory,
@@ -12,18 +12,6 @@ mkdirSync(cache, { recursive: true });
 Memorious.configure({ cacheDir: cache });
 const figures: Record<string, unknown> = {};
 
-function allFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('class and method names made to escape the cache directory', () => {
   const names: [string, string][] = [
@@ -91,7 +79,7 @@ describe('class and method names made to escape the cache directory', () => {
   });
 
   test('every file written lies below the cache directory, in <method>/<version>/<key>.bin', () => {
-    const files = allFiles(parent);
+    const files = allFilesUnder(parent);
     expect(files.length).toBeGreaterThan(20);
     for (const f of files) {
       expect(f.startsWith(join('a', 'b', 'cache') + sep)).toBe(true);

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { basename, join } from 'node:path';
 import { deserialize } from 'node:v8';
 import { memorious } from '../src';
-import { warningsDuring } from './helpers/cache';
+import { allFilesUnder, warningsDuring } from './helpers/cache';
 import { recordFigures } from './helpers/figures';
 
 // Invariant 1: the cache never fails a call. Root ignores file modes, so the faults are
@@ -30,19 +30,6 @@ afterAll(() => {
   rmSync(base, { recursive: true, force: true });
 });
 
-/** Every file below `dir`, relative to it. */
-function everything(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out.push(relative(dir, p));
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
 
 const full = mount('full', 'size=256k');
 const readOnly = mount('ro', 'size=1m');
@@ -78,7 +65,7 @@ if (!canMount) test.skip('tmpfs mounts need root: resource faults skipped', () =
     expect(warnings.map((w) => w.code)).toEqual(['FUNES_WRITE_FAILED']);
     expect(warnings[0]!.message).toContain('FullDisk.big');
     expect(warnings[0]!.message).toMatch(/ENOSPC/);
-    const files = everything(full!);
+    const files = allFilesUnder(full!);
     expect(files.filter((f) => basename(f).startsWith('.tmp-'))).toEqual([]);
     expect(files.filter((f) => f.startsWith('FullDisk.big/') && f.endsWith('.bin'))).toEqual([]);
     // The small ones were stored and are served: no computation.
@@ -93,7 +80,7 @@ if (!canMount) test.skip('tmpfs mounts need root: resource faults skipped', () =
       for (; n < 400; n++) expect(lab.small(1000 + n)).toEqual({ i: 1000 + n, double: 2 * (1000 + n) });
     });
     expect(warnings.map((w) => w.code)).toEqual(['FUNES_WRITE_FAILED']);
-    const files = everything(full!);
+    const files = allFilesUnder(full!);
     expect(files.filter((f) => basename(f).startsWith('.tmp-'))).toEqual([]);
     const records = files.filter((f) => f.endsWith('.bin'));
     for (const f of records) {
@@ -135,7 +122,7 @@ if (!canMount) test.skip('tmpfs mounts need root: resource faults skipped', () =
   });
 
   test('stored records are still served; new ones are computed, returned, warned about once, and leave nothing', async () => {
-    const before = everything(readOnly!);
+    const before = allFilesUnder(readOnly!);
     runs = 0;
     const outputs: number[] = [];
     const warnings = await warningsDuring(async () => {
@@ -153,7 +140,7 @@ if (!canMount) test.skip('tmpfs mounts need root: resource faults skipped', () =
     // One fault, one warning: an async method must not warn again for its lock (FUNES_LOCK_FAILED).
     expect(warnings.filter((w) => w.message.startsWith('ReadOnly.cube'))).toHaveLength(1);
     for (const w of warnings) expect(w.message).toMatch(/EROFS|read-only/i);
-    expect(everything(readOnly!)).toEqual(before);
+    expect(allFilesUnder(readOnly!)).toEqual(before);
   });
 });
 

@@ -1,6 +1,6 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { Memorious } from '../../src';
 
 /** A fresh cache directory, made the process default; removed after the file's tests. */
@@ -22,6 +22,11 @@ const BOOKKEEPING = new Set(['meta.json', 'current']);
 
 /** Every file below `dir` but version bookkeeping (records, temp files, strays), relative to it, sorted. */
 export function filesUnder(dir: string): string[] {
+  return allFilesUnder(dir).filter((p) => !BOOKKEEPING.has(basename(p)));
+}
+
+/** Every file below `dir`, bookkeeping included, relative to it, sorted; nothing for a missing dir. */
+export function allFilesUnder(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
     let names: string[];
@@ -33,7 +38,7 @@ export function filesUnder(dir: string): string[] {
     for (const name of names) {
       const p = join(d, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (!BOOKKEEPING.has(name)) out.push(relative(dir, p));
+      else out.push(relative(dir, p));
     }
   };
   walk(dir);
