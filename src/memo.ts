@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { readRecord, writeRecord } from './cache-io';
 import { storeFor } from './config';
-import { describeError, FunesError, warnOnce } from './errors';
+import { FunesError, warnOnce } from './errors';
 import { dependencyText, digest } from './hashing/version';
 import { callKey } from './keying';
 import { parseDuration } from './limits';
@@ -13,7 +13,8 @@ import { register, registered, type RegisteredMethod } from './registry';
 import { splitSeed, withSeedScope, type GlobalSeed } from './seed';
 import { CallCounts } from './stats';
 import { attempt, isThenable, then } from './maybe';
-import type { Lock, MaybePromise, RecordLocation, Store } from './store/types';
+import { onceAsync, onceSync, type Flight } from './single-flight';
+import type { MaybePromise, RecordLocation, Store } from './store/types';
 
 /**
  * The metadata key under which a decorated method's parameter names are kept.
@@ -162,9 +163,16 @@ export class MemoMethod implements RegisteredMethod {
 
   private miss(call: Call): unknown {
     if (!this.locks || !call.store.tryLock) return this.compute(call, call.store.synchronous);
-    if (call.store.synchronous && !this.async) return this.lockedSync(call);
-    const locked = this.lockedAsync(call);
-    return call.store.synchronous ? this.share(call.flight, locked) : locked;
+    const flight: Flight = {
+      store: call.store,
+      loc: call.loc,
+      look: () => readRecord(call.store, call.loc, this.maxAge),
+      serve: (hit) => this.serve(hit),
+      compute: () => this.compute(call, call.store.synchronous && !this.async),
+    };
+    if (call.store.synchronous && !this.async) return onceSync(flight);
+    const once = onceAsync(flight);
+    return call.store.synchronous ? this.share(call.flight, once) : once;
   }
 
   /** Runs the method and stores its result; a Promise result is stored once it settles. */
@@ -192,65 +200,6 @@ export class MemoMethod implements RegisteredMethod {
     });
     this.inflight.set(flight, shared);
     return shared;
-  }
-
-  /** One computation across processes, for a sync method on a synchronous store: waiting blocks the thread. */
-  private lockedSync(call: Call): unknown {
-    for (let delay = 2; ; delay = Math.min(delay * 2, MAX_POLL_MS)) {
-      const lock = this.tryLock(call, false) as Lock | undefined | 'unavailable';
-      if (lock === 'unavailable') return this.compute(call, true);
-      if (lock) {
-        let result: unknown;
-        try {
-          // The holder before us may have finished between our read and our lock.
-          const hit = readRecord(call.store, call.loc, this.maxAge) as StoredRecord | undefined;
-          result = hit ? this.serve(hit) : this.compute(call, true);
-        } catch (error) {
-          void lock.release();
-          throw error;
-        }
-        if (!isThenable(result)) {
-          void lock.release();
-          return result;
-        }
-        return Promise.resolve(result).finally(() => lock.release());
-      }
-      sleepSync(delay);
-      const hit = readRecord(call.store, call.loc, this.maxAge) as StoredRecord | undefined;
-      if (hit) return this.serve(hit);
-    }
-  }
-
-  /** One computation across processes, for an async method: waiting yields to the event loop. */
-  private async lockedAsync(call: Call): Promise<unknown> {
-    for (let delay = 2; ; delay = Math.min(delay * 2, MAX_POLL_MS)) {
-      const lock = await this.tryLock(call, true);
-      if (lock === 'unavailable') return this.compute(call, false);
-      if (lock) {
-        try {
-          const hit = await readRecord(call.store, call.loc, this.maxAge);
-          return hit ? await this.serve(hit) : await this.compute(call, false);
-        } finally {
-          await attempt(
-            () => lock.release(),
-            () => undefined,
-          );
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      const hit = await readRecord(call.store, call.loc, this.maxAge);
-      if (hit) return this.serve(hit);
-    }
-  }
-
-  private tryLock(call: Call, beats: boolean): MaybePromise<Lock | undefined | 'unavailable'> {
-    // Where no lock can be made, no record can be written either, and the write warns of
-    // that; one fault, one warning. Without the lock the worst is a duplicate computation.
-    const unavailable = (error: unknown): 'unavailable' => {
-      if (log.enabled) log('lock failed %s %s (%s)', call.loc.method, call.loc.key, describeError(error));
-      return 'unavailable';
-    };
-    return attempt<Lock | undefined | 'unavailable'>(() => call.store.tryLock!(call.loc, beats), unavailable);
   }
 
   private run(self: unknown, args: unknown[], seed: GlobalSeed | undefined): unknown {
@@ -346,14 +295,6 @@ function storeId(store: Store): number {
   let id = storeIds.get(store);
   if (id === undefined) storeIds.set(store, (id = nextStoreId++));
   return id;
-}
-
-/** Waiting for another process's record: polls back off to this. */
-const MAX_POLL_MS = 200;
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-function sleepSync(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
 }
 
 /** The function that stands in for the method; it keeps the caller's `this`. */
