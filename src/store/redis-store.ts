@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { FunesError } from '../errors';
 import type { StoredRecord } from '../record';
 import { decodeRecord, encodeRecord } from './codec';
 import { hexSegment, safeSegment } from './names';
+import { takeLock } from './redis-lock';
 import type { Lock, RecordLocation, Store, StoredEntry, VersionMeta, WriteOptions } from './types';
 
 /**
@@ -75,10 +75,6 @@ export interface RedisStoreOptions {
   readonly connectTimeoutMs?: number;
 }
 
-/** Extends the lock's life only while it still holds our token. */
-const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
-/** Deletes the lock only while it still holds our token: an expired lock taken over by another worker stays theirs. */
-const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 /** Keys per SCAN step and per batch of reads. */
 const BATCH = 500;
 const HEX = /^[0-9a-f]{1,128}$/;
@@ -337,38 +333,7 @@ export class RedisStore implements Store {
    */
   async tryLock(loc: RecordLocation, beats: boolean): Promise<Lock | undefined> {
     await this.ready();
-    const key = `${this.key(loc.method, loc.version, loc.key)}:lock`;
-    const token = randomBytes(16).toString('hex');
-    const ok = await this.client.call('SET', key, token, 'NX', 'PX', this.lockTtlMs);
-    if (ok !== 'OK') return undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const stop = (): void => {
-      if (timer === undefined) return;
-      clearInterval(timer);
-      this.timers.delete(timer);
-      timer = undefined;
-    };
-    if (beats) {
-      timer = setInterval(() => {
-        this.client.call('EVAL', RENEW, 1, key, token, this.lockTtlMs).then(
-          (renewed) => {
-            if (renewed !== 1) stop(); // expired and maybe taken: it is no longer ours to renew
-          },
-          () => undefined, // Redis unreachable: try again at the next beat; the TTL bounds the wait of others
-        );
-      }, Math.max(10, Math.floor(this.lockTtlMs / 3)));
-      timer.unref();
-      this.timers.add(timer);
-    }
-    let released = false;
-    return {
-      release: async () => {
-        if (released) return;
-        released = true;
-        stop();
-        await this.client.call('EVAL', RELEASE, 1, key, token);
-      },
-    };
+    return takeLock(this.client, `${this.key(loc.method, loc.version, loc.key)}:lock`, this.lockTtlMs, beats, this.timers);
   }
 
   /**
