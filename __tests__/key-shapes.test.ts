@@ -85,3 +85,33 @@ describe('keys of the shapes the canonical hasher writes itself', () => {
     expect(sameKey(big(1), big(2))).toBe(false);
   });
 });
+
+describe('keys and what they cannot see', () => {
+  test('symbol-keyed entries of a plain object are part of the key', () => {
+    const s = Symbol('s');
+    expect(sameKey({ a: 1, [s]: 1 }, { a: 1, [s]: 2 })).toBe(false);
+    expect(sameKey({ b: 1, [s]: 1 }, { b: 1, [s]: 1 })).toBe(true);
+  });
+
+  test('a function in the key is warned about once: closures of one source look alike', () => {
+    class Closures {
+      constructor(readonly g: (x: number) => number) {}
+
+      @memorious
+      f(x: number): number {
+        return this.g(x);
+      }
+    }
+    const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const make = (k: number): Closures => new Closures((x) => x * k);
+      make(2).f(1);
+      make(3).f(1);
+      const warned = spy.mock.calls.filter((c) => (c[1] as { code?: string } | undefined)?.code === 'FUNES_FUNCTION_IN_KEY');
+      expect(warned).toHaveLength(1);
+      expect(String(warned[0]![0])).toContain('Closures.f');
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

@@ -50,6 +50,7 @@ export class FunesError extends TypeError {
 export type FunesWarningCode =
   | 'FUNES_UNSERIALIZABLE'
   | 'FUNES_LOSSY_OUTPUT'
+  | 'FUNES_FUNCTION_IN_KEY'
   | 'FUNES_WRITE_FAILED'
   | 'FUNES_READ_FAILED'
   | 'FUNES_INVALID_RECORD'

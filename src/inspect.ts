@@ -23,13 +23,15 @@ export interface MethodStats {
   readonly method: string;
   /** The current version hash. */
   readonly version: string;
-  /** Records of the current version on disk, and their bytes. */
+  /** Records of the current version on disk. */
   readonly records: number;
+  /** Their size as stored. */
   readonly bytes: number;
   /** Versions on disk, the current one included if it has records. */
   readonly versions: number;
-  /** Calls in this process served from the cache, and calls that computed. */
+  /** Calls in this process served from the cache. */
   readonly hits: number;
+  /** Calls in this process that computed. */
   readonly misses: number;
   /** Seconds the hits saved: the sum of the served records' `time`. */
   readonly savedSeconds: number;
@@ -70,7 +72,7 @@ export class Memorious {
     const m = known(method, 'loadCachedResults');
     const store = synchronous(m, 'loadCachedResults', 'loadCachedResultsAsync');
     const { name, version } = m.identity();
-    return results(store, name, version, store.list(name, version, onBad(store, name)) as StoredEntry[]);
+    return results(store, name, version, store.list(name, version, onBad(store, name)) as StoredEntry[], m.maxAge);
   }
 
   /**
@@ -85,7 +87,7 @@ export class Memorious {
     const m = known(method, 'loadCachedResultsAsync');
     const store = m.store();
     const { name, version } = m.identity();
-    return results(store, name, version, await store.list(name, version, onBad(store, name)));
+    return results(store, name, version, await store.list(name, version, onBad(store, name)), m.maxAge);
   }
 
   /**
@@ -198,13 +200,15 @@ function onBad(store: Store, name: string): (where: string, error: unknown) => v
   return (where, error) => warnOnce(name, 'FUNES_INVALID_RECORD', `${where} is not a usable record (${describeError(error)}); skipped`);
 }
 
-/** Valid records of one version, oldest first, as callers see them; the rest are warned about. */
-function results<O>(store: Store, name: string, version: string, entries: StoredEntry[]): CachedResult<O>[] {
+/** Valid, unexpired records of one version, oldest first, as callers see them; invalid ones are warned about. */
+function results<O>(store: Store, name: string, version: string, entries: StoredEntry[], maxAge: number | undefined): CachedResult<O>[] {
   const records: StoredRecord[] = [];
+  const now = Date.now();
   for (const { key, value } of entries) {
     const why = invalidity(value, version, key);
     if (why) warnOnce(name, 'FUNES_INVALID_RECORD', `${store.describe(name, version, key)} is not a usable record (${why}); skipped`);
-    else records.push(value as StoredRecord);
+    // An expired record is no result: a call would compute it again.
+    else if (maxAge === undefined || now - (value as StoredRecord).created <= maxAge) records.push(value as StoredRecord);
   }
   records.sort((a, b) => a.created - b.created || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return records.map(({ input, output, time }) => ({ input, output, time }) as CachedResult<O>);

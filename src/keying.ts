@@ -1,4 +1,4 @@
-import { describeError, FunesError } from './errors';
+import { describeError, FunesError, warnOnce } from './errors';
 import { argumentKey, hashValue, ownState } from './hashing/arguments';
 import type { MemoriousOptions } from './options';
 
@@ -21,11 +21,22 @@ export function callKey(
     if (options.ignore?.length) material = without(input, options.ignore);
     if (!options.ignoreThis) state = ownState(self);
   }
+  let made: { key: string; functions: boolean };
   try {
-    return argumentKey(material, state, dispatch);
+    made = argumentKey(material, state, dispatch);
   } catch (error) {
     throw unhashable(name, options.key ? { key: material } : (material as Record<string, unknown>), state, error);
   }
+  if (made.functions) {
+    warnOnce(
+      name,
+      'FUNES_FUNCTION_IN_KEY',
+      'a function is part of the key (an argument, or a property of the instance): it is keyed by its source, ' +
+        'so closures of one source over different values share results; pass data instead, ' +
+        'or leave it out with ignore, ignoreThis or key',
+    );
+  }
+  return made.key;
 }
 
 function without(input: Record<string, unknown>, ignored: readonly string[]): Record<string, unknown> {

@@ -33,7 +33,7 @@ export class MemoMethod implements RegisteredMethod {
   readonly counts = new CallCounts();
   readonly paramNames: readonly string[];
   private readonly params: readonly Param[];
-  private readonly maxAge: number | undefined;
+  readonly maxAge: number | undefined;
   /** Declared async (or down-levelled from it): its callers get a Promise, so they may wait without blocking. */
   private readonly async: boolean;
   private readonly locks: boolean;

@@ -100,7 +100,8 @@ function parseFunction(source: string): FunctionNode | undefined {
   for (const wrap of [(s: string) => `(class { ${s}\n})`, (s: string) => `(${s}\n)`]) {
     let program: Node;
     try {
-      program = parse(wrap(source), { ecmaVersion: 'latest' });
+      // The method alone, out of its class: its `this.#field`s are declared elsewhere.
+      program = parse(wrap(source), { ecmaVersion: 'latest', checkPrivateFields: false });
     } catch {
       continue;
     }
@@ -123,6 +124,15 @@ function firstFunction(program: Node): FunctionNode | undefined {
   return undefined;
 }
 
+/** `__awaiter`, `tslib_1.__awaiter` (importHelpers), or `(0, tslib_1.__awaiter)`. */
+function isAwaiter(callee: Node): boolean {
+  const c = callee as unknown as { type: string; name?: string; property?: { name?: string }; expressions?: Node[] };
+  if (c.type === 'Identifier') return /^_*awaiter$/.test(c.name ?? '');
+  if (c.type === 'MemberExpression') return /^_*awaiter$/.test(c.property?.name ?? '');
+  if (c.type === 'SequenceExpression' && c.expressions?.length) return isAwaiter(c.expressions[c.expressions.length - 1]!);
+  return false;
+}
+
 /**
  * TypeScript below ES2017 compiles `async m(a, b = 1)` to
  * `m(a_1) { return __awaiter(this, arguments, void 0, function* (a, b = 1) {...}) }`:
@@ -133,7 +143,7 @@ function awaiterParams(fn: FunctionNode): Pattern[] | undefined {
   const ret = fn.body.body[0];
   if (ret?.type !== 'ReturnStatement' || ret.argument?.type !== 'CallExpression') return undefined;
   const call = ret.argument;
-  if (call.callee.type !== 'Identifier' || !/^_*awaiter$/.test(call.callee.name)) return undefined;
+  if (!isAwaiter(call.callee)) return undefined;
   const gen = call.arguments[3];
   if (gen?.type !== 'FunctionExpression' || !gen.generator) return undefined;
   return gen.params;

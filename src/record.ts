@@ -23,8 +23,9 @@ export interface StoredRecord<Output = unknown> {
   readonly format: number;
   /** `Class.method` that made it. */
   readonly method: string;
-  /** The version hash and argument hash it was stored under; a record moved elsewhere is caught by them. */
+  /** The version hash it was stored under; a record moved elsewhere is caught by it. */
   readonly version: string;
+  /** The argument hash it was stored under, likewise. */
   readonly key: string;
   /** Whether the method returned a Promise, so that a hit does too. */
   readonly async: boolean;
@@ -37,8 +38,11 @@ export interface StoredRecord<Output = unknown> {
  * @example `const best = Memorious.loadCachedResults(lab.fit).sort((a, b) => a.output.loss - b.output.loss)[0];`
  */
 export interface CachedResult<Output = unknown> {
+  /** Each parameter name, in order, to the value given; plus `global_seed` when one was. */
   readonly input: Record<string, unknown>;
+  /** What the method returned (resolved, for an async method). */
   readonly output: Output;
+  /** Seconds the computation took. */
   readonly time: number;
 }
 
@@ -55,6 +59,7 @@ export function invalidity(value: unknown, version: string, key?: string): strin
   if (!('output' in r)) return 'it has no output';
   if (typeof r.time !== 'number' || !(r.time >= 0)) return 'it has no time';
   if (typeof r.async !== 'boolean') return 'it does not say whether it is async';
+  if (typeof r.created !== 'number' || !Number.isFinite(r.created)) return 'it does not say when it was written';
   return undefined;
 }
 

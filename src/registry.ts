@@ -10,6 +10,8 @@ export interface RegisteredMethod extends MemoriousDependency {
   store(): Store;
   /** Hits and misses in this process. */
   readonly counts: CallCounts;
+  /** Milliseconds a record stays good (its `maxAge` option), if limited. */
+  readonly maxAge: number | undefined;
   /** Its parameter names, in order. */
   readonly paramNames: readonly string[];
 }

@@ -9,7 +9,7 @@ import { checkSeed, type GlobalSeed } from './seed';
  * strict TypeScript without a cast. The seed is part of the input, and so of the key.
  *
  * @throws FunesError `FUNES_BAD_SEED` for a seed that is not a finite number or a string,
- *   `FUNES_NOT_MEMORIOUS` when a method reached through the view is not `@memorious`.
+ *   `FUNES_NOT_MEMORIOUS` when a method called through the view is not `@memorious`.
  * @example
  * ```ts
  * const model = await withSeed(lab, 42).fit(params);
@@ -21,13 +21,16 @@ export function withSeed<T extends object>(target: T, seed: GlobalSeed): T {
     get(obj, prop) {
       const value: unknown = Reflect.get(obj, prop, obj);
       if (typeof value !== 'function') return value;
-      if (!registered(value)) {
+      if (registered(value)) return (...args: unknown[]): unknown => value.apply(obj, [...args, { global_seed: seed }]);
+      // What loggers and inspectors read (constructor, toString, symbols) passes through;
+      // calling another method would silently run it unseeded, so that is refused.
+      if (typeof prop === 'symbol' || prop === 'constructor' || prop in Object.prototype) return value;
+      return (): never => {
         throw new FunesError(
           'FUNES_NOT_MEMORIOUS',
-          `withSeed(...).${String(prop)} is not a @memorious method; a seed applies only to those`,
+          `withSeed(...).${prop}() is not a @memorious method; a seed applies only to those`,
         );
-      }
-      return (...args: unknown[]): unknown => value.apply(obj, [...args, { global_seed: seed }]);
+      };
     },
   });
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonical } from './canonical';
+import { canonical, canonicalWithFunctions } from './canonical';
 
 /** A hash of a value's canonical text: equal for equal values, in any process. */
 export function hashValue(value: unknown): string {
@@ -10,10 +10,11 @@ export function hashValue(value: unknown): string {
  * The argument hash of one call: its input, the instance's state, and (for a subclass
  * that changes what the method reaches) which code runs. One string, one hash update.
  */
-export function argumentKey(input: unknown, state: unknown, dispatch: string): string {
-  return createHash('sha256')
-    .update(`${canonical(input)}${canonical(state)}${dispatch}`)
-    .digest('hex');
+export function argumentKey(input: unknown, state: unknown, dispatch: string): { key: string; functions: boolean } {
+  const a = canonicalWithFunctions(input);
+  const b = canonicalWithFunctions(state);
+  const key = createHash('sha256').update(`${a.text}${b.text}${dispatch}`).digest('hex');
+  return { key, functions: a.functions || b.functions };
 }
 
 /**

@@ -19,6 +19,16 @@ export function canonical(value: unknown): string {
   return new Writer().write(value);
 }
 
+/**
+ * The canonical text, and whether a function was part of it: a function is written as
+ * its source, so closures of one source over different values cannot be told apart.
+ */
+export function canonicalWithFunctions(value: unknown): { text: string; functions: boolean } {
+  const writer = new Writer();
+  const text = writer.write(value);
+  return { text, functions: writer.functions };
+}
+
 const UNHASHABLE: Record<string, string> = {
   '[object Promise]': 'a Promise has no value yet; await it and pass the result',
   '[object WeakMap]': 'a WeakMap cannot be enumerated',
@@ -29,6 +39,7 @@ const UNHASHABLE: Record<string, string> = {
 class Writer {
   /** Objects on the path from the root to the value being written: a cycle refers back to one. */
   private readonly path: object[] = [];
+  functions = false;
 
   write(value: unknown): string {
     switch (typeof value) {
@@ -47,6 +58,7 @@ class Writer {
         return `y${text.length}:${text}`;
       }
       case 'function':
+        this.functions = true;
         return `F${general(value)};`;
       default:
         return value === null ? 'n' : this.object(value as object);
@@ -82,7 +94,7 @@ class Writer {
         const key = keys[i]!;
         out += key.length + ':' + key + this.write((value as Record<string, unknown>)[key]);
       }
-      return out + '}';
+      return out + '}' + this.symbolKeyed(value);
     }
     const kind = tag(value);
     switch (kind) {
@@ -103,6 +115,19 @@ class Writer {
     const refusal = UNHASHABLE[Object.prototype.toString.call(value)];
     if (refusal) throw new TypeError(refusal);
     return `X${general(value)};`;
+  }
+
+  /** Own enumerable symbol-keyed entries, by the symbols' text; none is the common case and adds nothing. */
+  private symbolKeyed(value: object): string {
+    const symbols = Object.getOwnPropertySymbols(value);
+    if (symbols.length === 0) return '';
+    const entries: string[] = [];
+    for (const sym of symbols) {
+      if (Object.prototype.propertyIsEnumerable.call(value, sym)) {
+        entries.push(this.write(sym) + this.write((value as Record<symbol, unknown>)[sym]));
+      }
+    }
+    return entries.length === 0 ? '' : `Y${this.sorted(entries)}`;
   }
 
   private sorted(entries: string[]): string {

@@ -44,8 +44,11 @@ function tokenize(source: string): string {
   return out.join('\u0001');
 }
 
-/** Names read as `this.name`, `this['name']`, `super.name` in a function's source. */
-export function memberReferences(fn: Function): { own: string[]; parent: string[] } {
+/**
+ * Names read as `this.name`, `this['name']`, `super.name` in a function's source, and
+ * whether it reads private members (`this.#name`), which no prototype shows.
+ */
+export function memberReferences(fn: Function): { own: string[]; parent: string[]; private: boolean } {
   const tokens = sourceTokens(fn).split('\u0001');
   const own = new Set<string>();
   const parent = new Set<string>();
@@ -60,7 +63,7 @@ export function memberReferences(fn: Function): { own: string[]; parent: string[
       target.add(next.slice(7));
     }
   }
-  return { own: [...own].sort(), parent: [...parent].sort() };
+  return { own: [...own].sort(), parent: [...parent].sort(), private: tokens.some((t) => t.startsWith('privateId:')) };
 }
 
 /**
@@ -87,6 +90,14 @@ export function dependencyText(
     mem.dependsOn.forEach((d, i) => visit(asDependency(d, lookup), `${label}\u0002dependsOn[${i}]`, undefined));
     if (!where) return;
     const refs = memberReferences(mem.original);
+    if (refs.private) {
+      // Private methods and fields cannot be looked up: the whole class's source stands in.
+      const cls = (typeof where === 'function' ? where : (where as { constructor?: unknown }).constructor) as Function | undefined;
+      if (typeof cls === 'function' && !seen.has(cls)) {
+        seen.add(cls);
+        parts.push(`${label}\u0002class\u0002${sourceTokens(cls)}`);
+      }
+    }
     for (const name of refs.own) {
       for (const found of resolve(home, name)) visit(asDependency(found.fn, lookup), `this.${name}`, found.owner);
     }

@@ -29,8 +29,9 @@ export interface PruneSummary {
   readonly removed: number;
   /** Bytes freed: removed records and temporary files. */
   readonly freedBytes: number;
-  /** Records kept, and their bytes. */
+  /** Records kept. */
   readonly kept: number;
+  /** Their bytes. */
   readonly keptBytes: number;
   /** Version folders removed because no record was left in them. */
   readonly versionsRemoved: number;

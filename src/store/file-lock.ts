@@ -18,8 +18,25 @@ const GUARD_MS = 10_000;
 
 const HOST = hostname();
 
+/**
+ * A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), where
+ * /proc exists: with the pid, it names a process once, so a pid reused by another
+ * process (a restarted container's PID 1) does not pass for a live holder.
+ */
+function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+const START = processStart(process.pid);
+
 interface Holder {
   readonly pid: number;
+  /** When the holder's process started (Linux), so that a reused pid is not taken for it. */
+  readonly start?: string;
   readonly host: string;
   readonly token: string;
   readonly beats: boolean;
@@ -32,7 +49,7 @@ interface Holder {
  * Throws when locks cannot be made here at all (read-only, not a directory).
  */
 export function tryLock(path: string, dir: string, beats: boolean): Lock | undefined {
-  const me: Holder = { pid: process.pid, host: HOST, token: randomBytes(8).toString('hex'), beats };
+  const me: Holder = { pid: process.pid, start: START, host: HOST, token: randomBytes(8).toString('hex'), beats };
   // Written aside and linked into place: link fails if the lock exists, like O_EXCL, and
   // a lock is never seen empty, so no waiter can mistake a new one for a dead one.
   const draft = `${path}.${me.token}${DRAFT_EXT}`;
@@ -106,7 +123,9 @@ function dead(path: string, holder: Holder | undefined): boolean {
     return true;
   }
   if (!holder) return age > EMPTY_MS;
-  if (holder.host === HOST && !alive(holder.pid)) return true;
+  if (holder.host === HOST && (!alive(holder.pid) || (holder.start !== undefined && processStart(holder.pid) !== holder.start))) {
+    return true;
+  }
   if (holder.beats) return age > SILENT_MS;
   return holder.host !== HOST && age > REMOTE_SILENT_MS;
 }

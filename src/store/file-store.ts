@@ -21,7 +21,7 @@ import { tryLock } from './file-lock';
 import { CURRENT_FILE as CURRENT, LOCK_EXT, META_FILE as META, RECORD_EXT as EXT, TMP_PREFIX } from './layout';
 import type { StoredRecord } from '../record';
 import { decodeRecord, encodeRecord } from './codec';
-import type { Lock, RecordLocation, Store, StoredEntry, VersionMeta } from './types';
+import type { Lock, RecordLocation, Store, StoredEntry, Usage, VersionMeta } from './types';
 import { hexSegment, safeSegment } from './names';
 
 /** How stale a record's mtime may get before a hit refreshes it. */
@@ -34,9 +34,11 @@ const tmpBase = `${TMP_PREFIX}${process.pid}-${threadId}-${randomBytes(4).toStri
 let tmpCount = 0;
 
 /**
- * Records as files: `<root>/<Class.method>/<version>/<key>.bin`.
+ * Records as files: `<root>/<Class.method>/<version>/<key>.bin`. The default store; give
+ * one explicitly to share it between options, or to use it through the `Store` interface.
  * Synchronous on purpose: a small sync read beats a trip through the thread pool, and a
  * sync method cannot wait for anything else.
+ * @example `Memorious.configure({ store: new FileStore('/scratch/cache') })`
  */
 export class FileStore implements Store {
   readonly synchronous = true;
@@ -44,6 +46,7 @@ export class FileStore implements Store {
   /** Directory paths by method and version: joining and escaping them is most of a hit's own cost. */
   private readonly dirs = new Map<string, string>();
 
+  /** @param root the cache directory: records go below it. */
   constructor(readonly root: string) {}
 
   private dir(method: string, version?: string): string {
@@ -141,7 +144,7 @@ export class FileStore implements Store {
     return before;
   }
 
-  usage(method: string, version: string): { records: number; bytes: number } {
+  usage(method: string, version: string): Usage {
     const dir = this.dir(method, version);
     let records = 0;
     let bytes = 0;

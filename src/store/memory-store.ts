@@ -1,6 +1,6 @@
 import type { StoredRecord } from '../record';
 import { decodeRecord, encodeRecord } from './codec';
-import type { Lock, RecordLocation, Store, StoredEntry, VersionMeta, WriteOptions } from './types';
+import type { Lock, RecordLocation, Store, StoredEntry, Usage, VersionMeta, WriteOptions } from './types';
 
 /**
  * Records in this process's memory, as the same v8 bytes a file would hold (so an output
@@ -51,7 +51,7 @@ export class MemoryStore implements Store {
     return out;
   }
 
-  usage(method: string, version: string): { records: number; bytes: number } {
+  usage(method: string, version: string): Usage {
     let records = 0;
     let bytes = 0;
     for (const [, entry] of this.live(method, version)) {

@@ -3,7 +3,7 @@ import type { StoredRecord } from '../record';
 import { decodeRecord, encodeRecord } from './codec';
 import { hexSegment, safeSegment } from './names';
 import { takeLock } from './redis-lock';
-import type { Lock, RecordLocation, Store, StoredEntry, VersionMeta, WriteOptions } from './types';
+import type { Lock, RecordLocation, Store, StoredEntry, Usage, VersionMeta, WriteOptions } from './types';
 
 /**
  * The part of an ioredis client that `RedisStore` uses. Declared here rather than
@@ -19,14 +19,48 @@ import type { Lock, RecordLocation, Store, StoredEntry, VersionMeta, WriteOption
 export interface RedisClient {
   /** `ready` once connected; `connecting`, `reconnecting`, `end` and others meanwhile. */
   readonly status: string;
-  readonly options: { readonly host?: string; readonly port?: number; readonly path?: string | null; readonly db?: number };
+  /** Where it connects, for messages. */
+  readonly options: RedisClientOptions;
+  /** `GET` as bytes. */
   getBuffer(key: string): Promise<Buffer | null>;
+  /** Any command. */
   call(command: string, ...args: (string | Buffer | number)[]): Promise<unknown>;
+  /** Event listeners, as on any EventEmitter. */
   once(event: string, listener: (...args: unknown[]) => void): unknown;
+  /** Event listeners, as on any EventEmitter. */
   removeListener(event: string, listener: (...args: unknown[]) => void): unknown;
+  /** Event listeners, as on any EventEmitter. */
   on(event: string, listener: (...args: unknown[]) => void): unknown;
+  /** Closes the connection politely. */
   quit(): Promise<unknown>;
+  /** Closes the connection at once. */
   disconnect(): void;
+}
+
+/**
+ * Where an ioredis client connects.
+ * @example `store.client.options.port // 6379`
+ */
+export interface RedisClientOptions {
+  /** The server's host. */
+  readonly host?: string;
+  /** The server's port. */
+  readonly port?: number;
+  /** A Unix socket, instead of host and port. */
+  readonly path?: string | null;
+  /** The database number. */
+  readonly db?: number;
+}
+
+/**
+ * One record's key and stored size, as `RedisStore.sizes` lists them.
+ * @example `for (const { key, bytes } of await store.sizes('Lab.fit', version)) ...`
+ */
+export interface RecordSize {
+  /** The argument hash. */
+  readonly key: string;
+  /** Bytes as stored. */
+  readonly bytes: number;
 }
 
 /**
@@ -266,7 +300,7 @@ export class RedisStore implements Store {
    * How many records one version holds and their bytes (`STRLEN` of each value).
    * @example `const { records, bytes } = await store.usage('Lab.fit', version);`
    */
-  async usage(method: string, version: string): Promise<{ records: number; bytes: number }> {
+  async usage(method: string, version: string): Promise<Usage> {
     const sizes = await this.sizes(method, version);
     return { records: sizes.length, bytes: sizes.reduce((n, s) => n + s.bytes, 0) };
   }
@@ -275,7 +309,7 @@ export class RedisStore implements Store {
    * Each record of one version with its size in bytes (`STRLEN`), without reading it.
    * @example `for (const { key, bytes } of await store.sizes('Lab.fit', version)) ...`
    */
-  async sizes(method: string, version: string): Promise<{ key: string; bytes: number }[]> {
+  async sizes(method: string, version: string): Promise<RecordSize[]> {
     const keys = await this.recordKeys(method, version);
     const out: { key: string; bytes: number }[] = [];
     for (let i = 0; i < keys.length; i += BATCH) {

@@ -1,9 +1,15 @@
 import type { StoredRecord } from '../record';
 
-/** A value now, or a Promise of it: synchronous stores return the first, others the second. */
+/**
+ * A value now, or a Promise of it: synchronous stores return the first, others the second.
+ * @example `read(location: RecordLocation): MaybePromise<unknown>;`
+ */
 export type MaybePromise<T> = T | Promise<T>;
 
-/** Where one record lives: the method, its version and the argument hash. */
+/**
+ * Where one record lives: the method, its version and the argument hash.
+ * @example `{ method: 'Lab.fit', version: '5a8b8f966baa5875', key: '84a5…c1' }`
+ */
 export interface RecordLocation {
   /** `Class.method`, as given; a store makes it safe for its own namespace. */
   readonly method: string;
@@ -13,31 +19,56 @@ export interface RecordLocation {
   readonly key: string;
 }
 
-/** A held lock on one record's computation. */
+/**
+ * A held lock on one record's computation.
+ * @example `const lock = await store.tryLock?.(loc, true); try { ... } finally { await lock?.release(); }`
+ */
 export interface Lock {
   /** Gives the lock up; called once the record is written or the computation failed. */
   release(): MaybePromise<void>;
 }
 
-/** What produced a version: kept once beside its records, for people and the CLI. */
+/**
+ * What produced a version: kept once beside its records, for people and the CLI.
+ * @example `{ format: 2, method: 'Lab.double', source: 'double(x) { ... }', params: ['x'], created: 1763740000000 }`
+ */
 export interface VersionMeta {
+  /** The on-disk format of funes that wrote it. */
   readonly format: number;
   /** `Class.method`. */
   readonly method: string;
   /** The method's source as compiled (`toString()`). */
   readonly source: string;
+  /** The method's parameter names, in order. */
   readonly params: readonly string[];
   /** When the version was first written, milliseconds since the epoch. */
   readonly created: number;
 }
 
-/** How a record is to be kept. */
+/**
+ * What one version holds.
+ * @example `const { records, bytes }: Usage = await store.usage('Lab.fit', version);`
+ */
+export interface Usage {
+  /** How many records. */
+  readonly records: number;
+  /** Their size as stored. */
+  readonly bytes: number;
+}
+
+/**
+ * How a record is to be kept.
+ * @example `store.write(loc, record, { maxAge: 86_400_000 })`
+ */
 export interface WriteOptions {
   /** Milliseconds after which the record may be dropped; a store with expiry (Redis) uses it. */
   readonly maxAge?: number;
 }
 
-/** One stored record, as `list` returns it. */
+/**
+ * One stored record, as `list` returns it.
+ * @example `for (const { key, value } of await store.list('Lab.fit', version, console.warn)) ...`
+ */
 export interface StoredEntry {
   /** The argument hash it is stored under. */
   readonly key: string;
@@ -85,7 +116,7 @@ export interface Store {
   /** Every record stored under one version, decoded; one that cannot be read or decoded goes to `onError`. */
   list(method: string, version: string, onError: (where: string, error: unknown) => void): MaybePromise<StoredEntry[]>;
   /** How many records one version holds, and their bytes as stored. */
-  usage(method: string, version: string): MaybePromise<{ records: number; bytes: number }>;
+  usage(method: string, version: string): MaybePromise<Usage>;
   /** The versions stored for a method. */
   versions(method: string): MaybePromise<string[]>;
   /** Removes one version of a method, or all of them when `version` is omitted; returns the records removed. */

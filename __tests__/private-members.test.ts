@@ -1,0 +1,77 @@
+import { memorious, Memorious } from '../src';
+import { tempCache } from './helpers/cache';
+
+tempCache();
+
+describe('methods that use private members', () => {
+  test('can be decorated, and are cached', () => {
+    let runs = 0;
+    class Scaled {
+      #factor = 3;
+
+      #times(x: number): number {
+        return x * this.#factor;
+      }
+
+      @memorious
+      f(x: number): number {
+        runs++;
+        return this.#times(x);
+      }
+    }
+    const s = new Scaled();
+    expect(s.f(2)).toBe(6);
+    expect(s.f(2)).toBe(6);
+    expect(runs).toBe(1);
+    expect(Reflect.getMetadata('funes:params', Scaled.prototype.f)).toEqual(['x']);
+  });
+
+  test('change version when a private helper changes, since no prototype shows it', () => {
+    // Classes built from source so that only the private helper differs.
+    const make = (body: string): { prototype: { f: (...a: never[]) => unknown } } => {
+      const C = new Function(`return class Priv { #h(x) { return ${body}; } f(x) { return this.#h(x); } }`)();
+      const d = Object.getOwnPropertyDescriptor(C.prototype, 'f')!;
+      memorious(C.prototype, 'f', d);
+      Object.defineProperty(C.prototype, 'f', d);
+      return C;
+    };
+    const version = (C: { prototype: { f: (...a: never[]) => unknown } }): string => Memorious.locate(C.prototype.f).split(/[\\/]/).pop()!;
+    expect(version(make('x + 1'))).toBe(version(make('x + 1')));
+    expect(version(make('x + 1'))).not.toBe(version(make('x + 2')));
+  });
+});
+
+describe('down-levelled async code that imports its helpers (tslib)', () => {
+  test('reads the generator parameters behind tslib_1.__awaiter and (0, tslib_1.__awaiter)', async () => {
+    // What `tsc --target ES2015 --importHelpers` emits, with a small __awaiter of our own.
+    const tslib = {
+      __awaiter(self: unknown, args: unknown, _p: unknown, gen: (...a: unknown[]) => Generator<unknown, unknown>): Promise<unknown> {
+        const it = gen.apply(self, args as unknown[]);
+        const step = (v?: unknown): Promise<unknown> => {
+          const r = it.next(v);
+          return r.done ? Promise.resolve(r.value) : Promise.resolve(r.value).then(step);
+        };
+        return step();
+      },
+    };
+    for (const call of ['tslib_1.__awaiter', '(0, tslib_1.__awaiter)']) {
+      let runs = 0;
+      const C = new Function(
+        'tslib_1',
+        'count',
+        `return class Fit { fit(a_1) { return ${call}(this, arguments, void 0, function* (a, b = 10) { count(); return a + b; }); } }`,
+      )(tslib, () => runs++);
+      const d = Object.getOwnPropertyDescriptor(C.prototype, 'fit')!;
+      memorious(C.prototype, 'fit', d);
+      Object.defineProperty(C.prototype, 'fit', d);
+      expect(Reflect.getMetadata('funes:params', C.prototype.fit)).toEqual(['a', 'b']);
+      const fit = new C();
+      expect(await fit.fit(1)).toBe(11);
+      const again = fit.fit(1, 10);
+      expect(again).toBeInstanceOf(Promise);
+      expect(await again).toBe(11);
+      expect(runs).toBe(1);
+      Memorious.clear(C.prototype.fit);
+    }
+  });
+});
