@@ -232,3 +232,23 @@ describe('seeds across processes', () => {
     expect(second).toEqual(first);
   });
 });
+
+test('withSeed passes through what inspectors read, and refuses only calls of non-memorious methods', () => {
+  class Mixed {
+    @memorious
+    roll(n: number): number {
+      return n + Math.random();
+    }
+
+    plain(): number {
+      return 1;
+    }
+  }
+  const view = withSeed(new Mixed(), 3);
+  expect(view.constructor).toBe(Mixed);
+  expect(String(view)).toBe('[object Object]');
+  expect(typeof view.plain).toBe('function');
+  expect(() => view.plain()).toThrow(expect.objectContaining({ code: 'FUNES_NOT_MEMORIOUS', message: expect.stringContaining('plain') }));
+  const other = new Mixed();
+  expect(view.roll(1)).toBe((other.roll as (...a: unknown[]) => number).call(other, 1, { global_seed: 3 }));
+});
