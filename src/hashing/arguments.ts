@@ -11,10 +11,8 @@ export function hashValue(value: unknown): string {
  * that changes what the method reaches) which code runs. One string, one hash update.
  */
 export function argumentKey(input: unknown, state: unknown, dispatch: string): { key: string; functions: boolean } {
-  const a = canonicalWithFunctions(input);
-  const b = canonicalWithFunctions(state);
-  const key = createHash('sha256').update(`${a.text}${b.text}${dispatch}`).digest('hex');
-  return { key, functions: a.functions || b.functions };
+  const { text, functions } = canonicalWithFunctions(input, state);
+  return { key: createHash('sha256').update(text + dispatch).digest('hex'), functions };
 }
 
 /**

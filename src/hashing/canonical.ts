@@ -20,12 +20,13 @@ export function canonical(value: unknown): string {
 }
 
 /**
- * The canonical text, and whether a function was part of it: a function is written as
+ * The canonical texts of several values, one after the other, and whether a function was part of them: a function is written as
  * its source, so closures of one source over different values cannot be told apart.
  */
-export function canonicalWithFunctions(value: unknown): { text: string; functions: boolean } {
+export function canonicalWithFunctions(...values: unknown[]): { text: string; functions: boolean } {
   const writer = new Writer();
-  const text = writer.write(value);
+  let text = '';
+  for (const value of values) text += writer.write(value);
   return { text, functions: writer.functions };
 }
 
