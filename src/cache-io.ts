@@ -4,7 +4,7 @@ import { attempt, then } from './maybe';
 import { invalidity, type StoredRecord } from './record';
 import { lossyPlace } from './roundtrip';
 import { RecordDecodeError, RecordEncodeError } from './store/codec';
-import type { MaybePromise, RecordLocation, Store } from './store/types';
+import type { MaybePromise, RecordLocation, Store, VersionMeta } from './store/types';
 
 /**
  * The record at `loc`, or undefined for a miss. Whatever is wrong with what is stored
@@ -68,7 +68,11 @@ export function writeRecord(store: Store, loc: RecordLocation, record: StoredRec
     warnOnce(loc.method, 'FUNES_LOSSY_OUTPUT', `${lossy.path} ${lossy.why}; a hit will return it so`);
   }
   return attempt(
-    () => then(store.write(loc, record, { maxAge }), () => true),
+    () =>
+      then(store.write(loc, record, { maxAge }), () => {
+        if (log.enabled) log('write %s %s (%ss)', loc.method, loc.key, record.time.toFixed(3));
+        return true;
+      }),
     (error) => {
       if (error instanceof RecordEncodeError) {
         const place = lossy?.fatal ? `${lossy.path} ${lossy.why}` : `v8.serialize refused it (${error.message})`;
@@ -86,6 +90,21 @@ export function writeRecord(store: Store, loc: RecordLocation, record: StoredRec
       }
       return false;
     },
+  );
+}
+
+/**
+ * Tells the store what produced a version, and logs a change of the current version.
+ * Best effort: only people and the CLI read it, and the record itself is safely stored.
+ */
+export function noteVersion(store: Store, meta: VersionMeta & { readonly version: string }): MaybePromise<void> {
+  if (!store.noteVersion) return;
+  return attempt(
+    () =>
+      then(store.noteVersion!(meta), (before) => {
+        if (before && log.enabled) log('version %s %s (was %s)', meta.method, meta.version, before);
+      }),
+    () => undefined,
   );
 }
 

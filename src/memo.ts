@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { readRecord, writeRecord } from './cache-io';
+import { noteVersion, readRecord, writeRecord } from './cache-io';
 import { storeFor } from './config';
 import { FunesError, warnOnce } from './errors';
 import { dependencyText, digest } from './hashing/version';
@@ -12,7 +12,7 @@ import { FORMAT, type StoredRecord } from './record';
 import { register, registered, type RegisteredMethod } from './registry';
 import { splitSeed, withSeedScope, type GlobalSeed } from './seed';
 import { CallCounts } from './stats';
-import { attempt, isThenable, then } from './maybe';
+import { isThenable, then } from './maybe';
 import { onceAsync, onceSync, type Flight } from './single-flight';
 import type { MaybePromise, RecordLocation, Store } from './store/types';
 
@@ -140,15 +140,16 @@ export class MemoMethod implements RegisteredMethod {
     const loc: RecordLocation = { method: name, version, key: callKey(this.options, name, input, self, this.dispatchKey(self)) };
     const store = this.store();
     const flight = `${storeId(store)}\u0000${loc.key}`;
-    const pending = this.inflight.get(flight);
+    // Identical calls join a pending one; most processes never have any pending.
+    const pending = this.inflight.size === 0 ? undefined : this.inflight.get(flight);
     if (pending) return pending;
-    const call: Call = { self, args, seed, input, store, loc, flight };
     if (store.synchronous) {
       const hit = readRecord(store, loc, this.maxAge) as StoredRecord | undefined;
-      return hit ? this.serve(hit) : this.miss(call);
+      return hit ? this.serve(hit) : this.miss({ self, args, seed, input, store, loc, flight });
     }
     // Sync methods cannot wait for an asynchronous store: it was configured after them.
     if (!this.async) throw asyncStoreError(name);
+    const call: Call = { self, args, seed, input, store, loc, flight };
     return this.share(
       flight,
       Promise.resolve(readRecord(store, loc, this.maxAge)).then((hit) => (hit ? this.serve(hit) : this.miss(call))),
@@ -237,32 +238,11 @@ export class MemoMethod implements RegisteredMethod {
       created: Date.now(),
     };
     return then(writeRecord(store, loc, record, this.maxAge), (stored) => {
-      if (!stored) return;
-      if (log.enabled) log('write %s %s (%ss)', loc.method, loc.key, record.time.toFixed(3));
-      if (this.noted.has(store)) return;
+      if (!stored || this.noted.has(store)) return;
       this.noted.add(store);
-      return this.note(store, loc);
+      const source = Function.prototype.toString.call(this.original);
+      return noteVersion(store, { format: FORMAT, method: loc.method, version: loc.version, source, params: this.paramNames, created: Date.now() });
     });
-  }
-
-  private note(store: Store, loc: RecordLocation): MaybePromise<void> {
-    if (!store.noteVersion) return;
-    const meta = {
-      format: FORMAT,
-      method: loc.method,
-      version: loc.version,
-      source: Function.prototype.toString.call(this.original),
-      params: this.paramNames,
-      created: Date.now(),
-    };
-    // Only people and the CLI read it; the record itself is safely stored.
-    return attempt(
-      () =>
-        then(store.noteVersion!(meta), (before) => {
-          if (before && log.enabled) log('version %s %s (was %s)', loc.method, loc.version, before);
-        }),
-      () => undefined,
-    );
   }
 }
 
