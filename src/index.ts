@@ -13,6 +13,7 @@ export type { CachedResult, StoredRecord } from './record';
 export type { GlobalSeed } from './seed';
 export { FileStore } from './store/file-store';
 export { MemoryStore } from './store/memory-store';
-export { RedisStore, type RedisStoreOptions, type RedisClient, type RedisClientOptions, type RecordSize } from './store/redis-store';
+export { RedisStore, type RedisStoreOptions, type RecordSize } from './store/redis-store';
+export type { RedisClient, RedisClientOptions } from './store/redis-client';
 export { encodeRecord, decodeRecord, RecordEncodeError, RecordDecodeError } from './store/codec';
 export type { Store, RecordLocation, Lock, MaybePromise, StoredEntry, Usage, VersionMeta, WriteOptions } from './store/types';

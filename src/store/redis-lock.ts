@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RedisClient } from './redis-store';
+import type { RedisClient } from './redis-client';
 import type { Lock } from './types';
 
 /** Renews the lock only while it still holds our token: an expired lock may be another's now. */

@@ -2,55 +2,9 @@ import { FunesError } from '../errors';
 import type { StoredRecord } from '../record';
 import { decodeRecord, encodeRecord } from './codec';
 import { hexSegment, safeSegment } from './names';
+import { connect, firstConnection, serverOf, type RedisClient } from './redis-client';
 import { takeLock } from './redis-lock';
 import type { Lock, RecordLocation, Store, StoredEntry, Usage, VersionMeta, WriteOptions } from './types';
-
-/**
- * The part of an ioredis client that `RedisStore` uses. Declared here rather than
- * imported, so that the types of funes do not need ioredis installed; any ioredis
- * `Redis` instance fits it.
- *
- * @example
- * ```ts
- * import Redis from 'ioredis';
- * const client: RedisClient = new Redis('redis://cache:6379');
- * ```
- */
-export interface RedisClient {
-  /** `ready` once connected; `connecting`, `reconnecting`, `end` and others meanwhile. */
-  readonly status: string;
-  /** Where it connects, for messages. */
-  readonly options: RedisClientOptions;
-  /** `GET` as bytes. */
-  getBuffer(key: string): Promise<Buffer | null>;
-  /** Any command. */
-  call(command: string, ...args: (string | Buffer | number)[]): Promise<unknown>;
-  /** Event listeners, as on any EventEmitter. */
-  once(event: string, listener: (...args: unknown[]) => void): unknown;
-  /** Event listeners, as on any EventEmitter. */
-  removeListener(event: string, listener: (...args: unknown[]) => void): unknown;
-  /** Event listeners, as on any EventEmitter. */
-  on(event: string, listener: (...args: unknown[]) => void): unknown;
-  /** Closes the connection politely. */
-  quit(): Promise<unknown>;
-  /** Closes the connection at once. */
-  disconnect(): void;
-}
-
-/**
- * Where an ioredis client connects.
- * @example `store.client.options.port // 6379`
- */
-export interface RedisClientOptions {
-  /** The server's host. */
-  readonly host?: string;
-  /** The server's port. */
-  readonly port?: number;
-  /** A Unix socket, instead of host and port. */
-  readonly path?: string | null;
-  /** The database number. */
-  readonly db?: number;
-}
 
 /**
  * One record's key and stored size, as `RedisStore.sizes` lists them.
@@ -188,21 +142,12 @@ export class RedisStore implements Store {
       this.client = options.client;
       this.owned = false;
     } else {
-      const Redis = loadIoredis();
-      const settings = {
-        // While Redis is down, fail each command at once (funes then computes and warns)
-        // rather than queueing calls until it returns...
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 1,
-        // ...and keep reconnecting, so that caching resumes by itself.
-        retryStrategy: (times: number) => Math.min(times * 200, 2000),
-      };
-      this.client = (options.url === undefined ? new Redis(settings) : new Redis(options.url, settings)) as RedisClient;
+      this.client = connect(options.url);
       this.owned = true;
-      // Without a listener ioredis prints every failed reconnection; funes warns through the calls instead.
-      this.client.on('error', () => undefined);
     }
-    this.connecting = this.firstConnection(options.connectTimeoutMs ?? 5000);
+    this.connecting = firstConnection(this.client, options.connectTimeoutMs ?? 5000)?.then(() => {
+      this.connecting = undefined;
+    });
   }
 
   /**
@@ -227,7 +172,7 @@ export class RedisStore implements Store {
    * @example `store.describe('Lab.fit', v, k) // 'redis://127.0.0.1:6379 funes:Lab.fit:<v>:<k>'`
    */
   describe(method: string, version?: string, key?: string): string {
-    return `${this.server()} ${this.key(method, version, key)}`;
+    return `${serverOf(this.client)} ${this.key(method, version, key)}`;
   }
 
   /**
@@ -470,48 +415,6 @@ export class RedisStore implements Store {
   private async ready(): Promise<void> {
     if (this.connecting) await this.connecting;
   }
-
-  private firstConnection(timeoutMs: number): Promise<void> | undefined {
-    const status = this.client.status;
-    if (status === 'ready' || status === 'end' || status === 'close') return undefined;
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        this.client.removeListener('ready', done);
-        this.client.removeListener('error', done);
-        this.connecting = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, timeoutMs);
-      timer.unref();
-      this.client.once('ready', done);
-      // A refused first connection fails the commands now rather than after the timeout.
-      this.client.once('error', done);
-    });
-  }
-
-  private server(): string {
-    const o = this.client.options;
-    if (o.path) return `redis+unix://${o.path}`;
-    return `redis://${o.host ?? '127.0.0.1'}:${o.port ?? 6379}${o.db ? `/${o.db}` : ''}`;
-  }
-}
-
-/** Loads ioredis on first use: it is an optional peer dependency that file-store users never install. */
-function loadIoredis(): new (...args: unknown[]) => unknown {
-  let mod: { default?: unknown; Redis?: unknown };
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require('ioredis') as typeof mod;
-  } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    if (e.code === 'MODULE_NOT_FOUND' && /ioredis/.test(e.message)) {
-      throw new FunesError('FUNES_MISSING_DEPENDENCY', 'RedisStore needs the ioredis package: npm install ioredis', { cause: error });
-    }
-    throw error;
-  }
-  const Redis = (mod.Redis ?? mod.default ?? mod) as new (...args: unknown[]) => unknown;
-  return Redis;
 }
 
 /** Escapes the characters SCAN's MATCH treats as a pattern (`safeSegment` never makes them; a prefix might). */
