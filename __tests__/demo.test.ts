@@ -2,12 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { mode } from './helpers/mode';
 
 const ROOT = resolve(__dirname, '..');
 
-// The demo compiles with its own tsconfig, whatever this jest project's decorators: once is enough.
-(mode === 'stage3' ? describe : describe.skip)('npm run demo', () => {
+// Runs in the stage-3 project only (jest.config.js): the demo compiles with its own tsconfig.
+describe('npm run demo', () => {
   // The build stays in the repository, where node_modules is; the cache goes to a temp dir.
   const dir = mkdtempSync(join(tmpdir(), 'funes-demo-'));
   const build = join(ROOT, 'build', `demo-test-${process.pid}`);
