@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRecord } from '../maintenance/read';
+import { checkRecordFile } from '../maintenance/read';
 import type { StoredRecord } from '../record';
 import { safeSegment } from '../store/names';
 import { scanMethod, type MethodDir, type RecordFile, type VersionDir } from '../store/scan';
@@ -46,7 +46,7 @@ export function loadRecords(method: MethodDir, version: VersionDir): { records: 
   let invalid = 0;
   const bar = progress('reading', version.records.length);
   for (const file of version.records) {
-    const read = readRecord(file, version.hash, method.segment);
+    const read = checkRecordFile(file, version.hash, method.segment);
     bar.tick();
     if (!read) continue;
     if (read.record) records.push({ file, record: read.record });

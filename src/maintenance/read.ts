@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describeError } from '../errors';
 import { invalidity, type StoredRecord } from '../record';
-import { decodeRecord as decode } from '../store/codec';
+import { decodeRecord } from '../store/codec';
 import { safeSegment } from '../store/names';
 import type { RecordFile } from '../store/scan';
 
@@ -12,7 +12,7 @@ export type ReadResult = { readonly record: StoredRecord; readonly problem?: und
  * Reads and validates one record file the way a call would, and also checks that it sits
  * in its own method's folder. `undefined` when the file vanished meanwhile.
  */
-export function readRecord(file: RecordFile, version: string, methodSegment: string): ReadResult | undefined {
+export function checkRecordFile(file: RecordFile, version: string, methodSegment: string): ReadResult | undefined {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file.path);
@@ -22,7 +22,7 @@ export function readRecord(file: RecordFile, version: string, methodSegment: str
   }
   let value: unknown;
   try {
-    value = decode(bytes);
+    value = decodeRecord(bytes);
   } catch (error) {
     return { problem: `it does not deserialize: ${describeError(error)}` };
   }

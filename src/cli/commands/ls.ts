@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readRecord } from '../../maintenance/read';
+import { checkRecordFile } from '../../maintenance/read';
 import { scanCache, versionTime } from '../../store/scan';
 import { CliError } from '../errors';
 import { formatBytes, formatDate, formatSeconds } from '../format';
@@ -29,7 +29,7 @@ export function ls(root: string, options: { json?: boolean }): void {
     versions: m.versions.map((v): LsVersion => {
       let time = 0;
       for (const file of v.records) {
-        time += readRecord(file, v.hash, m.segment)?.record?.time ?? 0;
+        time += checkRecordFile(file, v.hash, m.segment)?.record?.time ?? 0;
         bar.tick();
       }
       return {

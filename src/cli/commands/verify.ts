@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { readRecord } from '../../maintenance/read';
+import { checkRecordFile } from '../../maintenance/read';
 import { removeFiles, removeIfEmpty } from '../../maintenance/remove';
 import { allTemps, scanCache, TMP_GRACE_MS, type FileInfo } from '../../store/scan';
 import { CliError, EXIT_FAILURE, EXIT_OK } from '../errors';
@@ -23,7 +23,7 @@ export function verify(root: string, options: { fix?: boolean; json?: boolean })
   for (const m of scan.methods) {
     for (const v of m.versions) {
       for (const file of v.records) {
-        const read = readRecord(file, v.hash, m.segment);
+        const read = checkRecordFile(file, v.hash, m.segment);
         bar.tick();
         if (!read) continue;
         checked++;
