@@ -26,20 +26,20 @@ export function removeFiles(files: readonly FileInfo[], onEach?: () => void): { 
  * Returns whether the folder went.
  */
 export function removeIfEmpty(versionPath: string): boolean {
-  const left = names(versionPath);
-  if (left === undefined) return false;
-  if (left.some((n) => n !== META_FILE)) return false;
-  rmSync(join(versionPath, META_FILE), { force: true });
-  return rmdirQuietly(versionPath);
+  return removeIfOnly(versionPath, META_FILE);
 }
 
 /** Removes a method folder left with no version, with its `current` marker. */
 export function removeMethodIfEmpty(methodPath: string): boolean {
-  const left = names(methodPath);
-  if (left === undefined) return false;
-  if (left.some((n) => n !== CURRENT_FILE)) return false;
-  rmSync(join(methodPath, CURRENT_FILE), { force: true });
-  return rmdirQuietly(methodPath);
+  return removeIfOnly(methodPath, CURRENT_FILE);
+}
+
+/** Removes `dir` if nothing but its bookkeeping file `keep` is left in it. */
+function removeIfOnly(dir: string, keep: string): boolean {
+  const left = names(dir);
+  if (left === undefined || left.some((n) => n !== keep)) return false;
+  rmSync(join(dir, keep), { force: true });
+  return rmdirQuietly(dir);
 }
 
 /** Removes a whole version folder; returns nothing, since its contents were counted beforehand. */
