@@ -190,9 +190,12 @@ describe('outputs that do not round-trip through v8: returned, with a warning na
     Object.defineProperty(Lossy, 'name', { value: `Lossy_${what.replace(/\W+/g, '_')}` });
     const lab = new Lossy();
     const outputs: unknown[] = [];
-    const warnings = await warningsDuring(() => {
-      for (let n = 0; n < 3; n++) outputs.push(lab.make(1));
-    });
+    // `make` comes from this test's scope, which the version cannot see: warned about apart.
+    const warnings = (
+      await warningsDuring(() => {
+        for (let n = 0; n < 3; n++) outputs.push(lab.make(1));
+      })
+    ).filter((w) => w.code !== 'FUNES_HIDDEN_DEPENDENCY');
     expect(outputs[0]).toEqual(make());
     expect(warnings.map((w) => w.code)).toEqual([code]);
     expect(warnings[0]!.message).toContain(path);

@@ -158,7 +158,8 @@ describe('@memorious options are checked at decoration', () => {
     ['cacheDir of the wrong type', { cacheDir: 42 }, 'cacheDir'],
     ['an empty cacheDir', { cacheDir: '' }, 'cacheDir'],
     ['version of the wrong type', { version: { v: 1 } }, 'version'],
-    ['dependsOn that is not an array of functions', { dependsOn: ['helper'] }, 'dependsOn'],
+    ['dependsOn that is not an array of functions and package names', { dependsOn: [42] }, 'dependsOn'],
+    ['dependsOn with an empty package name', { dependsOn: [''] }, 'dependsOn'],
     ['ignoreThis that is not a boolean', { ignoreThis: 'yes' }, 'ignoreThis'],
   ])('%s is a FUNES_BAD_OPTION', (_what, options, name) => {
     const error = decorationError(() => {

@@ -3,6 +3,7 @@ import { log } from './log';
 import { attempt, then } from './maybe';
 import { invalidity, type StoredRecord } from './record';
 import { lossyPlace } from './roundtrip';
+import { changedNames, diffVersions } from './version/diff';
 import { RecordDecodeError, RecordEncodeError } from './store/codec';
 import type { MaybePromise, RecordLocation, Store, VersionMeta } from './store/types';
 
@@ -102,7 +103,13 @@ export function noteVersion(store: Store, meta: VersionMeta & { readonly version
   return attempt(
     () =>
       then(store.noteVersion!(meta), (before) => {
-        if (before && log.enabled) log('version %s %s (was %s)', meta.method, meta.version, before);
+        if (!before || !log.enabled) return;
+        log('version %s %s (was %s)', meta.method, meta.version, before);
+        return then(store.readMeta?.(meta.method, before), (old) => {
+          if (!old) return;
+          const names = changedNames(diffVersions(meta.method, { hash: before, ...old }, { hash: meta.version, ...meta }));
+          log('version %s: changed since %s: %s', meta.method, before, names.join(', ') || 'nothing recorded (options or format)');
+        });
       }),
     () => undefined,
   );

@@ -54,7 +54,9 @@ export type FunesWarningCode =
   | 'FUNES_WRITE_FAILED'
   | 'FUNES_READ_FAILED'
   | 'FUNES_INVALID_RECORD'
-  | 'FUNES_NO_OWNER';
+  | 'FUNES_NO_OWNER'
+  /** A method reads a value no source shows: a captured local, a reassigned module binding, an unresolvable import. */
+  | 'FUNES_HIDDEN_DEPENDENCY';
 
 const warned = new Set<string>();
 

@@ -2,7 +2,9 @@ import 'reflect-metadata';
 import { noteVersion, readRecord, writeRecord } from './cache-io';
 import { storeFor } from './config';
 import { FunesError, warnOnce } from './errors';
-import { dependencyText, digest } from './hashing/version';
+import { dependencyText, digest } from './version/compiled';
+import { declarationSite, type Site } from './version/site';
+import { methodVersion, type MethodVersion } from './version/version';
 import { callKey } from './keying';
 import { parseDuration } from './limits';
 import type { MemoriousOptions } from './options';
@@ -28,7 +30,7 @@ export const PARAMS_METADATA = 'funes:params';
  */
 export class MemoMethod implements RegisteredMethod {
   readonly wrapper: (this: unknown, ...args: unknown[]) => unknown;
-  readonly dependsOn: readonly Function[];
+  readonly dependsOn: readonly (Function | string)[];
   readonly version: string | number | undefined;
   readonly counts = new CallCounts();
   readonly paramNames: readonly string[];
@@ -39,7 +41,13 @@ export class MemoMethod implements RegisteredMethod {
   private readonly locks: boolean;
   /** The prototype (or, for a static method, the class) that declares the method. */
   private home: object | undefined;
-  private id: { readonly name: string; readonly version: string; readonly text: string } | undefined;
+  private id: { readonly name: string; readonly version: string } | undefined;
+  /** How the version was made, for the version's metadata. */
+  private made: MethodVersion | undefined;
+  /** Where the decorator was applied: the way to the method's source as written. */
+  private readonly site: Site | undefined;
+  /** The compiled text of what the method reaches from its declaring class, for subclass checks. */
+  private homeText: string | undefined;
   /** Per runtime prototype: '' when calls through it mean what the declaring class means. */
   private readonly dispatchKeys = new WeakMap<object, string>();
   private readonly inflight = new Map<string, Promise<unknown>>();
@@ -77,6 +85,7 @@ export class MemoMethod implements RegisteredMethod {
     this.locks = options.lock ?? parsed.async;
     if (options.store && !options.store.synchronous && !parsed.async) throw asyncStoreError(String(member));
     this.dependsOn = options.dependsOn ?? [];
+    this.site = declarationSite();
     this.version = options.version;
     const wrapper = wrap(this);
     Object.defineProperty(wrapper, 'name', { value: original.name });
@@ -103,7 +112,7 @@ export class MemoMethod implements RegisteredMethod {
     return this.home;
   }
 
-  identity(): { readonly name: string; readonly version: string; readonly text: string } {
+  identity(): { readonly name: string; readonly version: string } {
     if (this.id) return this.id;
     const home = this.home;
     if (!home) {
@@ -115,8 +124,19 @@ export class MemoMethod implements RegisteredMethod {
     }
     const owner = (typeof home === 'function' ? home : home.constructor) as Function | undefined;
     const name = `${owner?.name || 'anonymous'}.${String(this.member)}`;
-    const text = dependencyText(this, home, home, registered);
-    this.id = { name, version: digest(`${FORMAT}\u0004${text}`, 16), text };
+    const made = methodVersion({
+      method: this,
+      member: this.member,
+      site: this.site,
+      home,
+      className: owner?.name ?? '',
+      lookup: registered,
+      format: FORMAT,
+    });
+    if (made.hidden.length > 0) warnHidden(name, made);
+    if (log.enabled) log('version %s %s from %s%s', name, made.version, made.origin, made.file ? ` (${made.file})` : '');
+    this.made = made;
+    this.id = { name, version: made.version };
     return this.id;
   }
 
@@ -217,8 +237,9 @@ export class MemoMethod implements RegisteredMethod {
     if (runtime === home || (typeof runtime !== 'object' && typeof runtime !== 'function') || runtime === null) return '';
     let key = this.dispatchKeys.get(runtime);
     if (key === undefined) {
+      this.homeText ??= dependencyText(this, home, home, registered);
       const text = dependencyText(this, runtime, home, registered);
-      key = text === this.identity().text ? '' : digest(text);
+      key = text === this.homeText ? '' : digest(text);
       this.dispatchKeys.set(runtime, key);
     }
     return key;
@@ -240,10 +261,31 @@ export class MemoMethod implements RegisteredMethod {
     return then(writeRecord(store, loc, record, this.maxAge), (stored) => {
       if (!stored || this.noted.has(store)) return;
       this.noted.add(store);
-      const source = Function.prototype.toString.call(this.original);
-      return noteVersion(store, { format: FORMAT, method: loc.method, version: loc.version, source, params: this.paramNames, created: Date.now() });
+      const made = this.made!;
+      return noteVersion(store, {
+        format: FORMAT,
+        method: loc.method,
+        version: loc.version,
+        source: made.source,
+        origin: made.origin,
+        ...(made.file === undefined ? {} : { file: made.file }),
+        dependencies: made.dependencies,
+        params: this.paramNames,
+        created: Date.now(),
+      });
     });
   }
+}
+
+/** One warning per method naming every value its version cannot see. */
+function warnHidden(name: string, made: MethodVersion): void {
+  const names = made.hidden.map((h) => `'${h.name}' (${h.why})`).join('; ');
+  warnOnce(
+    name,
+    'FUNES_HIDDEN_DEPENDENCY',
+    `its results depend on values its version cannot see: ${names}. A change to them will not retire stored results: ` +
+      "pass such a value as an argument, keep it on the instance, or name what it stands for in the 'version' option",
+  );
 }
 
 /** One call on its way through the miss path. */

@@ -22,13 +22,16 @@ export interface MemoriousOptions {
    */
   readonly version?: string | number;
   /**
-   * Functions (or classes) outside the class whose source the method's results depend
-   * on: a change to any of them gives the method a new version. Memorious methods listed
-   * here count with their own `version` and `dependsOn`.
+   * What else the method's results depend on, beyond what funes follows by itself (the
+   * names the method reads, in its module and the project's own modules):
+   * - a package name (`'mathjs'`): its installed version joins the version, so an
+   *   upgrade retires stored results;
+   * - a function or class: its code joins the version. Rarely needed now, since names
+   *   the method reads are followed anyway; useful for code reached only at run time.
    * @default []
-   * @example `@memorious({ dependsOn: [preprocess, Model] })`
+   * @example `@memorious({ dependsOn: ['mathjs', preprocess] })`
    */
-  readonly dependsOn?: readonly Function[];
+  readonly dependsOn?: readonly (Function | string)[];
   /**
    * Leave the instance's own state out of the key. Only for methods whose result does
    * not depend on `this`: two differently configured instances would then share results.
@@ -78,7 +81,7 @@ export interface MemoriousOptions {
 const KNOWN: Record<keyof MemoriousOptions, (v: unknown) => boolean> = {
   cacheDir: (v) => typeof v === 'string' && v.length > 0,
   version: (v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)),
-  dependsOn: (v) => Array.isArray(v) && v.every((f) => typeof f === 'function'),
+  dependsOn: (v) => Array.isArray(v) && v.every((f) => typeof f === 'function' || (typeof f === 'string' && f.length > 0)),
   ignoreThis: (v) => typeof v === 'boolean',
   maxAge: (v) => {
     try {
@@ -96,7 +99,7 @@ const KNOWN: Record<keyof MemoriousOptions, (v: unknown) => boolean> = {
 const EXPECTED: Record<keyof MemoriousOptions, string> = {
   cacheDir: 'a non-empty path',
   version: 'a string or a finite number',
-  dependsOn: 'an array of functions',
+  dependsOn: 'an array of functions and package names',
   ignoreThis: 'a boolean',
   maxAge: 'a positive number of milliseconds or a duration such as 30d, 12h, 15m',
   ignore: 'an array of parameter names',

@@ -2,7 +2,7 @@
  * The on-disk format. Bump it whenever keys, versions or the record's shape change
  * meaning: it is part of every version hash, so old caches miss cleanly.
  */
-export const FORMAT = 2;
+export const FORMAT = 3;
 
 /**
  * One remembered call, as stored: `v8.deserialize(readFileSync(file))` returns exactly this.

@@ -1,5 +1,5 @@
 import type { Store } from './store/types';
-import type { MemoriousDependency } from './hashing/version';
+import type { MemoriousDependency } from './version/compiled';
 import type { CallCounts } from './stats';
 
 /** What the rest of the library may ask of a decorated method, found from its wrapper. */

@@ -4,12 +4,13 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT_USAGE } from './errors';
 import { parseBytes, parseCount, parseDuration } from '../limits';
 import { clear } from './commands/clear';
+import { diff } from './commands/diff';
 import { exportRecords, FORMATS, type ExportFormat } from './commands/export';
 import { ls } from './commands/ls';
 import { pruneCommand } from './commands/prune';
 import { show } from './commands/show';
 import { verify } from './commands/verify';
-import { clearRedis, exportRedis, lsRedis, pruneRedis, showRedis, verifyRedis } from './commands/redis';
+import { clearRedis, diffRedis, exportRedis, lsRedis, pruneRedis, showRedis, verifyRedis } from './commands/redis';
 import type { RedisTarget } from './redis';
 
 /** The `funes` command line; `setExit` receives a command's exit code when it is not 0. */
@@ -52,6 +53,17 @@ export function program(setExit: (code: number) => void): Command {
       return r ? showRedis(r, name, o) : show(root(cmd), name, o);
     })
     .addHelpText('after', '\nExample:\n  funes show Lab.double --json | jq .records');
+
+  command(funes, 'diff', 'show what changed in the code behind two versions of a method: a unified diff per dependency')
+    .argument('<Class.method>', 'the method, as Class.method')
+    .option('--from <hash>', 'the older version (a unique prefix is enough); default: the version before --to')
+    .option('--to <hash>', 'the newer version; default: the newest')
+    .option('--json', 'print JSON instead of diffs')
+    .action((name: string, o: { from?: string; to?: string; json?: boolean }, cmd: Command) => {
+      const r = redis(cmd);
+      return r ? diffRedis(r, name, o) : diff(root(cmd), name, o);
+    })
+    .addHelpText('after', '\nExample:\n  funes diff Lab.fit              # the two newest versions\n  funes diff Lab.fit --json | jq .changed');
 
   command(funes, 'export', 'write every record of a version as rows: one column per input, the output, and time')
     .argument('<Class.method>', 'the method, as Class.method')

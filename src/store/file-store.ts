@@ -23,6 +23,7 @@ import type { StoredRecord } from '../record';
 import { decodeRecord, encodeRecord } from './codec';
 import type { Lock, RecordLocation, Store, StoredEntry, Usage, VersionMeta } from './types';
 import { hexSegment, safeSegment } from './names';
+import { readMeta } from './scan';
 
 /** How stale a record's mtime may get before a hit refreshes it. */
 const TOUCH_AFTER_MS = 3600_000;
@@ -142,6 +143,10 @@ export class FileStore implements Store {
     if (before === version) return undefined;
     put(methodDir, join(methodDir, CURRENT), Buffer.from(version + '\n'));
     return before;
+  }
+
+  readMeta(method: string, version: string): Partial<VersionMeta> | undefined {
+    return readMeta(this.dir(method, version));
   }
 
   usage(method: string, version: string): Usage {

@@ -94,6 +94,10 @@ export class MemoryStore implements Store {
     return before === version ? undefined : before;
   }
 
+  readMeta(method: string, version: string): VersionMeta | undefined {
+    return this.metas.get(`${method}\u0000${version}`);
+  }
+
   describe(method: string, version?: string, key?: string): string {
     return ['memory:', method, version, key].filter((p) => p !== undefined).join('/');
   }

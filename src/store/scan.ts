@@ -5,6 +5,7 @@ import { segmentName } from './names';
 import { lockIsDead } from './file-lock';
 import { GUARD_EXT, CURRENT_FILE, DRAFT_EXT, LOCK_EXT, META_FILE, RECORD_EXT, TMP_PREFIX } from './layout';
 import type { VersionMeta as WrittenMeta } from './types';
+import type { Dependency } from '../version/dependency';
 
 export { CURRENT_FILE, META_FILE, TMP_GRACE_MS, TMP_PREFIX } from './layout';
 const HEX = /^[0-9a-f]{1,128}$/;
@@ -95,6 +96,12 @@ export function scanVersion(path: string): VersionDir {
   };
 }
 
+function isDependency(d: unknown): boolean {
+  if (typeof d !== 'object' || d === null) return false;
+  const o = d as Record<string, unknown>;
+  return typeof o.name === 'string' && typeof o.kind === 'string' && typeof o.text === 'string' && (o.file === undefined || typeof o.file === 'string');
+}
+
 /** The meta of a version, or undefined when it is missing or unreadable: nothing depends on it. */
 export function readMeta(versionPath: string): VersionMeta | undefined {
   try {
@@ -107,6 +114,9 @@ export function readMeta(versionPath: string): VersionMeta | undefined {
       source: typeof m.source === 'string' ? m.source : undefined,
       params: Array.isArray(m.params) && m.params.every((p) => typeof p === 'string') ? (m.params as string[]) : undefined,
       created: typeof m.created === 'number' ? m.created : undefined,
+      origin: m.origin === 'source' || m.origin === 'compiled' ? m.origin : undefined,
+      file: typeof m.file === 'string' ? m.file : undefined,
+      dependencies: Array.isArray(m.dependencies) && m.dependencies.every(isDependency) ? (m.dependencies as Dependency[]) : undefined,
     };
   } catch {
     return undefined;

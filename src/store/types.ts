@@ -1,4 +1,5 @@
 import type { StoredRecord } from '../record';
+import type { Dependency } from '../version/dependency';
 
 /**
  * A value now, or a Promise of it: synchronous stores return the first, others the second.
@@ -37,8 +38,17 @@ export interface VersionMeta {
   readonly format: number;
   /** `Class.method`. */
   readonly method: string;
-  /** The method's source as compiled (`toString()`). */
+  /**
+   * The method's own text: normalised source as written (origin `'source'`), or the
+   * compiled `toString()` (origin `'compiled'`).
+   */
   readonly source: string;
+  /** Whether the version was made from the source as written or, no source found, from compiled text. */
+  readonly origin?: 'source' | 'compiled';
+  /** The file the method was found in, relative to the project root. */
+  readonly file?: string;
+  /** What else the version rests on: helpers, constants, classes, imported code, packages. */
+  readonly dependencies?: readonly Dependency[];
   /** The method's parameter names, in order. */
   readonly params: readonly string[];
   /** When the version was first written, milliseconds since the epoch. */
@@ -133,6 +143,8 @@ export interface Store {
    * program last used; returns the version marked before, if another. Best effort.
    */
   noteVersion?(meta: VersionMeta & { readonly version: string }): MaybePromise<string | undefined>;
+  /** What `noteVersion` recorded for a version, if anything; for the debug log's account of a version change. */
+  readMeta?(method: string, version: string): MaybePromise<Partial<VersionMeta> | undefined>;
   /** Where a method, version or record lives, for messages and for `Memorious.locate`. */
   describe(method: string, version?: string, key?: string): string;
 }

@@ -3,6 +3,7 @@ import { CliError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../errors';
 import { findRedisMethod, loadRedisRecords, scanRedis, withRedis, type RedisProblem, type RedisTarget } from '../redis';
 import { pickVersion } from '../select';
 import { versionTime } from '../../store/scan';
+import { printDiff } from './diff';
 import { printExport, type ExportFormat } from './export';
 import { printLs, type LsMethod } from './ls';
 import { printShow } from './show';
@@ -37,6 +38,11 @@ export function showRedis(target: RedisTarget, name: string, options: { version?
     const version = pickVersion(method, options.version);
     printShow(method, version, await loadRedisRecords(store, method, version), options);
   });
+}
+
+/** `funes diff --redis URL`. */
+export function diffRedis(target: RedisTarget, name: string, options: { from?: string; to?: string; json?: boolean }): Promise<void> {
+  return withRedis(target, async (store) => printDiff(await findRedisMethod(store, name), options));
 }
 
 /** `funes export --redis URL`. */

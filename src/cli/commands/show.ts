@@ -23,6 +23,9 @@ export function printShow(method: MethodDir, version: VersionDir, loaded: { reco
       current: version.hash === method.current,
       created: versionTime(version),
       source: version.meta?.source ?? null,
+      origin: version.meta?.origin ?? null,
+      file: version.meta?.file ?? null,
+      dependencies: version.meta?.dependencies ?? null,
       params,
       invalid,
       records: records.map(({ file, record }) => ({
@@ -45,7 +48,21 @@ export function printShow(method: MethodDir, version: VersionDir, loaded: { reco
     `params   ${params ? params.join(', ') || '(none)' : '(unknown: no meta.json in this version)'}`,
     `records  ${records.length}, ${formatBytes(records.reduce((s, r) => s + r.file.size, 0))}, ${formatSeconds(records.reduce((s, r) => s + r.record.time, 0))} of compute`,
   ];
+  if (version.meta?.origin === 'compiled') {
+    lines.push('', 'made from  compiled text: no source as written was found (a bundle without source maps, eval, a REPL),', '           so this version changes with the compiler and its dependencies were not followed');
+  } else if (version.meta?.file !== undefined) {
+    lines.push(`file     ${version.meta.file}`);
+  }
   if (version.meta?.source !== undefined) lines.push('', 'source', indent(version.meta.source), '');
+  const deps = version.meta?.dependencies;
+  if (deps && deps.length > 0) {
+    lines.push(`dependencies (${deps.length})`);
+    for (const d of deps) {
+      lines.push(`  ${d.kind} ${d.name}${d.file ? `  (${d.file})` : ''}${d.kind === 'package' ? ` ${d.text}` : ''}`);
+      if (d.kind !== 'package' && d.kind !== 'import') lines.push(indent(d.text, '      '));
+    }
+    lines.push('');
+  }
   process.stdout.write(lines.join('\n') + '\n');
   if (records.length > 0) {
     const rows = records.map(({ record }) => [
@@ -59,10 +76,10 @@ export function printShow(method: MethodDir, version: VersionDir, loaded: { reco
 }
 
 /** `toString()` keeps the class body's indentation after the first line: take it off, then indent all alike. */
-function indent(text: string): string {
+function indent(text: string, by = '  '): string {
   const lines = text.split('\n');
   const rest = lines.slice(1).filter((l) => l.trim() !== '');
   const common = Math.min(...rest.map((l) => l.length - l.trimStart().length));
   const cut = rest.length > 0 && Number.isFinite(common) ? common : 0;
-  return lines.map((l, i) => `  ${i === 0 ? l : l.slice(Math.min(cut, l.length - l.trimStart().length))}`).join('\n');
+  return lines.map((l, i) => `${by}${i === 0 ? l : l.slice(Math.min(cut, l.length - l.trimStart().length))}`).join('\n');
 }

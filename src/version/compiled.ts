@@ -5,8 +5,8 @@ import { tokenizer } from 'acorn';
 export interface MemoriousDependency {
   /** The undecorated function. */
   readonly original: Function;
-  /** Its `dependsOn` option. */
-  readonly dependsOn: readonly Function[];
+  /** Its `dependsOn` option: functions, and package names. */
+  readonly dependsOn: readonly (Function | string)[];
   /** Its `version` option. */
   readonly version?: string | number;
 }
@@ -87,7 +87,9 @@ export function dependencyText(
     seen.add(mem.original);
     parts.push(`${label}\u0002${sourceTokens(mem.original)}`);
     if (mem.version !== undefined) parts.push(`${label}\u0002version\u0002${typeof mem.version}:${mem.version}`);
-    mem.dependsOn.forEach((d, i) => visit(asDependency(d, lookup), `${label}\u0002dependsOn[${i}]`, undefined));
+    mem.dependsOn.forEach((d, i) => {
+      if (typeof d === 'function') visit(asDependency(d, lookup), `${label}\u0002dependsOn[${i}]`, undefined);
+    });
     if (!where) return;
     const refs = memberReferences(mem.original);
     if (refs.private) {

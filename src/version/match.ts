@@ -1,0 +1,38 @@
+import { tokenizer } from 'acorn';
+import { isNode, type AstNode } from './ast';
+
+/**
+ * Whether a method found in a source plausibly is the function that runs: every name
+ * it uses appears in the compiled text, and every string and number it holds is a literal
+ * there. Compilers rename (`x_1`), wrap (`(0, util_1.f)`) and down-level, but they keep
+ * these; a same-named class elsewhere in the file, or a source edited since the build,
+ * usually does not. A source that fails this is not used.
+ */
+export function matchesRuntime(node: AstNode, fn: Function): boolean {
+  const compiled = Function.prototype.toString.call(fn);
+  const literals = new Set<string>();
+  try {
+    for (const t of tokenizer(compiled, { ecmaVersion: 'latest', allowHashBang: true })) {
+      const value = (t as unknown as { value?: unknown }).value;
+      if (typeof value === 'string' || typeof value === 'number') literals.add(`${typeof value}:${value}`);
+    }
+  } catch {
+    return false;
+  }
+  let ok = true;
+  const visit = (n: AstNode): void => {
+    if (!ok) return;
+    if ((n.type === 'Identifier' || n.type === 'PrivateIdentifier') && !compiled.includes(n.name as string)) ok = false;
+    if (n.type === 'Literal' && (typeof n.value === 'string' || typeof n.value === 'number') && !literals.has(`${typeof n.value}:${n.value}`)) ok = false;
+    if (n.type === 'TemplateElement') {
+      const cooked = (n.value as { cooked?: string | null }).cooked;
+      if (cooked && !literals.has(`string:${cooked}`) && !compiled.includes(cooked)) ok = false;
+    }
+    for (const [field, value] of Object.entries(n)) {
+      if (field === 'type') continue;
+      for (const item of Array.isArray(value) ? value : [value]) if (isNode(item)) visit(item);
+    }
+  };
+  visit(node);
+  return ok;
+}

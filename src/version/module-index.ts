@@ -1,0 +1,203 @@
+import { child, children, identifierName, isNode, keyName, type AstNode } from './ast';
+import { parseProgram } from './parse';
+import { lexicalNames, patternNames, reassignedNames, varNames } from './scope';
+import { readOnce, sourceOf, type ModuleSource } from './sources';
+
+/** What a module-level name is bound to. */
+export type Binding =
+  | { readonly kind: 'function' | 'class' | 'enum' | 'namespace'; readonly node: AstNode }
+  /** A `const`/`let`/`var`: the whole declaration (all its declarators) is its text. */
+  | { readonly kind: 'variable'; readonly node: AstNode; readonly declarator: AstNode; readonly declaration: string }
+  /** An import: `imported` is a name, `'default'`, or `'*'` for the whole module. */
+  | { readonly kind: 'import'; readonly node: AstNode; readonly source: string; readonly imported: string };
+
+/** A class found anywhere in the module, with the names its enclosing functions and blocks declare. */
+export interface ClassSite {
+  readonly node: AstNode;
+  /** The class's own name, or the variable it initialises. */
+  readonly name: string | undefined;
+  /** Names declared by enclosing functions and blocks, innermost last (the module's own not included). */
+  readonly enclosing: ReadonlySet<string>[];
+}
+
+/** One parsed module: its bindings, exports and classes, computed once per process. */
+export class ModuleIndex {
+  readonly bindings = new Map<string, Binding>();
+  /** Exported name to the local name it exports, or to what it re-exports from another module. */
+  readonly exports = new Map<string, { readonly local: string } | { readonly source: string; readonly imported: string }>();
+  readonly starExports: string[] = [];
+  private classList: ClassSite[] | undefined;
+  private reassigned: Set<string> | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+    readonly program: AstNode,
+  ) {
+    for (const statement of children(program, 'body')) this.index(statement);
+  }
+
+  /** Whether the module assigns `name` anywhere after declaring it. */
+  isReassigned(name: string): boolean {
+    this.reassigned ??= reassignedNames(this.program, new Set([...lexicalNames(children(this.program, 'body')), ...varNames(this.program)]));
+    return this.reassigned.has(name);
+  }
+
+  /** Every class in the module, nested ones included. */
+  classes(): ClassSite[] {
+    if (!this.classList) {
+      this.classList = [];
+      collectClasses(this.program, [], undefined, this.classList);
+    }
+    return this.classList;
+  }
+
+  private index(statement: AstNode): void {
+    if (statement.type === 'ExportNamedDeclaration') {
+      const declaration = child(statement, 'declaration');
+      const source = child(statement, 'source')?.value as string | undefined;
+      if (declaration) {
+        this.index(declaration);
+        for (const name of declaredBy(declaration)) this.exports.set(name, { local: name });
+      }
+      for (const spec of children(statement, 'specifiers')) {
+        const local = specName(child(spec, 'local'));
+        const exported = specName(child(spec, 'exported'));
+        if (local === undefined || exported === undefined) continue;
+        this.exports.set(exported, source === undefined ? { local } : { source, imported: local });
+      }
+      return;
+    }
+    if (statement.type === 'ExportDefaultDeclaration') {
+      const declaration = child(statement, 'declaration')!;
+      const name = identifierName(child(declaration, 'id'));
+      if (name && (declaration.type === 'FunctionDeclaration' || declaration.type === 'ClassDeclaration')) {
+        this.index(declaration);
+        this.exports.set('default', { local: name });
+      } else if (declaration.type === 'Identifier') {
+        this.exports.set('default', { local: declaration.name as string });
+      } else {
+        // An anonymous default export is bound to a name no code can write.
+        this.bindings.set('*default*', { kind: declaration.type === 'ClassDeclaration' ? 'class' : 'function', node: declaration });
+        this.exports.set('default', { local: '*default*' });
+      }
+      return;
+    }
+    if (statement.type === 'ExportAllDeclaration') {
+      const source = child(statement, 'source')?.value as string;
+      const exported = specName(child(statement, 'exported'));
+      if (exported) this.exports.set(exported, { source, imported: '*' });
+      else this.starExports.push(source);
+      return;
+    }
+    switch (statement.type) {
+      case 'FunctionDeclaration':
+      case 'ClassDeclaration':
+      case 'TSEnumDeclaration':
+      case 'TSModuleDeclaration': {
+        const name = identifierName(child(statement, 'id'));
+        if (!name || statement.declare === true) return;
+        const kind = statement.type === 'FunctionDeclaration' ? 'function' : statement.type === 'ClassDeclaration' ? 'class' : statement.type === 'TSEnumDeclaration' ? 'enum' : 'namespace';
+        // Overload signatures share the name with the implementation, which comes last.
+        if (statement.type === 'FunctionDeclaration' && statement.body === null) return;
+        this.bindings.set(name, { kind, node: statement });
+        return;
+      }
+      case 'VariableDeclaration': {
+        if (statement.declare === true) return;
+        for (const declarator of children(statement, 'declarations')) {
+          for (const name of patternNames(child(declarator, 'id'))) {
+            this.bindings.set(name, { kind: 'variable', node: statement, declarator, declaration: statement.kind as string });
+          }
+        }
+        return;
+      }
+      case 'ImportDeclaration': {
+        if (statement.importKind === 'type') return;
+        const source = child(statement, 'source')!.value as string;
+        for (const spec of children(statement, 'specifiers')) {
+          if (spec.importKind === 'type') continue;
+          const local = identifierName(child(spec, 'local'))!;
+          const imported = spec.type === 'ImportDefaultSpecifier' ? 'default' : spec.type === 'ImportNamespaceSpecifier' ? '*' : specName(child(spec, 'imported'))!;
+          this.bindings.set(local, { kind: 'import', node: statement, source, imported });
+        }
+        return;
+      }
+      case 'TSImportEqualsDeclaration': {
+        const ref = child(statement, 'moduleReference');
+        const name = identifierName(child(statement, 'id'));
+        if (name && ref?.type === 'TSExternalModuleReference' && statement.importKind !== 'type') {
+          this.bindings.set(name, { kind: 'import', node: statement, source: child(ref, 'expression')!.value as string, imported: '*' });
+        }
+        return;
+      }
+    }
+  }
+}
+
+function specName(node: AstNode | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.type === 'Identifier') return node.name as string;
+  if (node.type === 'Literal' && typeof node.value === 'string') return node.value;
+  return undefined;
+}
+
+function declaredBy(declaration: AstNode): string[] {
+  if (declaration.type === 'VariableDeclaration') return children(declaration, 'declarations').flatMap((d) => patternNames(child(d, 'id')));
+  const name = identifierName(child(declaration, 'id'));
+  return name ? [name] : [];
+}
+
+const SCOPE_NODES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'BlockStatement', 'StaticBlock']);
+
+function collectClasses(node: AstNode, enclosing: ReadonlySet<string>[], nameHint: string | undefined, out: ClassSite[]): void {
+  let inner = enclosing;
+  if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
+    out.push({ node, name: identifierName(child(node, 'id')) ?? nameHint, enclosing });
+  } else if (SCOPE_NODES.has(node.type)) {
+    const names = new Set<string>();
+    if (node.type !== 'BlockStatement' && node.type !== 'StaticBlock') {
+      const body = child(node, 'body');
+      const declared = children(node, 'params').flatMap((p) => patternNames(p));
+      if (body?.type === 'BlockStatement') declared.push(...varNames(body), ...lexicalNames(children(body, 'body')));
+      for (const n of declared) names.add(n);
+      const id = identifierName(child(node, 'id'));
+      if (node.type === 'FunctionExpression' && id) names.add(id);
+    } else {
+      for (const n of lexicalNames(children(node, 'body'))) names.add(n);
+    }
+    inner = [...enclosing, names];
+  }
+  for (const [field, value] of Object.entries(node)) {
+    if (field === 'type') continue;
+    const hint = node.type === 'VariableDeclarator' && field === 'init' ? identifierName(child(node, 'id')) : undefined;
+    for (const item of Array.isArray(value) ? value : [value]) if (isNode(item)) collectClasses(item, inner, hint, out);
+  }
+}
+
+const indexes = new Map<string, ModuleIndex | null>();
+
+/** The index of the module whose source is `source` (see `sourceOf`), parsed once per process. */
+export function indexOf(source: ModuleSource): ModuleIndex | undefined {
+  let index = indexes.get(source.file);
+  if (index === undefined) {
+    const program = parseProgram(source.file, source.text);
+    index = program ? new ModuleIndex(source.file, source.text, program) : null;
+    indexes.set(source.file, index);
+  }
+  return index ?? undefined;
+}
+
+/** The index of the module in `file`, or of the original its source map names. */
+export function indexOfFile(file: string): ModuleIndex | undefined {
+  if (readOnce(file) === null) return undefined;
+  const source = sourceOf(file);
+  return source ? indexOf(source) : undefined;
+}
+
+/** The members of a class body named `name`, static or not. */
+export function classMembers(cls: AstNode, name: string, isStatic: boolean): AstNode[] {
+  return children(child(cls, 'body')!, 'body').filter(
+    (m) => (m.type === 'MethodDefinition' || m.type === 'PropertyDefinition' || m.type === 'AccessorProperty') && Boolean(m.static) === isStatic && keyName(m) === name,
+  );
+}

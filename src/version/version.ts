@@ -1,0 +1,196 @@
+import { relative, sep } from 'node:path';
+import { child, children, keyName, type AstNode } from './ast';
+import { dependencyText, digest, sourceTokens, type DependencyLookup, type MemoriousDependency } from './compiled';
+import type { Dependency, HiddenDependency } from './dependency';
+import { Follower, projectRoot, type ClassRef } from './follow';
+import { matchesRuntime } from './match';
+import { classMembers, indexOf, type ClassSite, type ModuleIndex } from './module-index';
+import { installedVersion } from './packages';
+import { printNode } from './print';
+import type { Site } from './site';
+import { sourceOf } from './sources';
+import { stripTypes } from './strip';
+
+/**
+ * A method's version and what it was made of.
+ * @example `{ version: '3f2a…', origin: 'source', file: 'src/lab.ts', source: 'double(x) {…}', dependencies: [...], hidden: [] }`
+ */
+export interface MethodVersion {
+  /** The version hash (16 hex digits). */
+  readonly version: string;
+  /**
+   * `'source'`: made from the source as written (the file Node loaded, or the original
+   * its source map names). `'compiled'`: no source was found (a bundle without source
+   * maps, `eval`, a REPL), so made from the compiled `toString()` text.
+   */
+  readonly origin: 'source' | 'compiled';
+  /** The file the method was found in, relative to the project root (source origin only). */
+  readonly file?: string;
+  /** The method's own normalised text (or, compiled, its `toString()`). */
+  readonly source: string;
+  /** What else the version rests on, sorted. */
+  readonly dependencies: readonly Dependency[];
+  /** Values the version reads but no source shows. */
+  readonly hidden: readonly HiddenDependency[];
+}
+
+/** What the version of one decorated method is asked from. */
+export interface VersionRequest {
+  readonly method: MemoriousDependency;
+  readonly member: string | symbol;
+  /** Where the decorator was applied, if the stack said. */
+  readonly site: Site | undefined;
+  /** The prototype, or the class for a static method, that declares it. */
+  readonly home: object;
+  /** The declaring class's name. */
+  readonly className: string;
+  readonly lookup: DependencyLookup;
+  /** Mixed into the hash: the on-disk format. */
+  readonly format: number;
+}
+
+/**
+ * Makes a method's version: from its source as written when the source can be found and
+ * matches the function that runs, from its compiled text otherwise. Costs one read and
+ * parse per file per process; callers keep the result.
+ */
+export function methodVersion(request: VersionRequest): MethodVersion {
+  return fromSource(request) ?? fromCompiled(request);
+}
+
+function fromCompiled(request: VersionRequest): MethodVersion {
+  const { method, home, lookup, format } = request;
+  const text = dependencyText(method, home, home, lookup);
+  const packages = packageDependencies(method, process.cwd());
+  return {
+    version: digest([format, 'compiled', text, ...packages.map((p) => `${p.name}@${p.text}`)].join('\u0004'), 16),
+    origin: 'compiled',
+    source: Function.prototype.toString.call(method.original),
+    dependencies: packages,
+    hidden: [],
+  };
+}
+
+function fromSource(request: VersionRequest): MethodVersion | undefined {
+  const { site, member, method, home } = request;
+  if (!site || typeof member !== 'string') return undefined;
+  const source = sourceOf(site.file, site.line, site.column);
+  const module = source && indexOf(source);
+  if (!source || !module) return undefined;
+  const isStatic = typeof home === 'function';
+  const found = findMethod(module, request.className, member, isStatic, method.original, source.line);
+  if (!found) return undefined;
+  const root = projectRoot(module.file);
+  const follower = new Follower(root);
+  const cls: ClassRef = { module, node: found.site.node, name: found.site.name ?? request.className, enclosing: found.site.enclosing };
+  const value = child(found.stripped, 'value')!;
+  follower.follow(value, { module, enclosing: cls.enclosing, cls, isStatic });
+  const staticDependsOn = followOptions(follower, found.member, module, cls);
+  const packages = packageDependencies(method, root);
+  const extra: Dependency[] = [];
+  if (!staticDependsOn) {
+    // The decorator's options are not literal: the functions given count by their compiled text.
+    method.dependsOn.forEach((d, i) => {
+      if (typeof d === 'function') extra.push({ name: `dependsOn[${i}] ${d.name}`, kind: 'option', text: sourceTokens(d) });
+    });
+  }
+  const dependencies = [...follower.dependencies, ...extra, ...packages];
+  const sourceText = printNode(found.stripped);
+  const parts = [request.format, 'source', sourceText, ...follower.ids(), ...dependencies.map((d) => `${d.kind}\u0001${d.name}\u0001${d.text}`)];
+  if (method.version !== undefined) parts.push(`version\u0001${typeof method.version}:${method.version}`);
+  return {
+    version: digest(parts.join('\u0004'), 16),
+    origin: 'source',
+    file: relative(root, module.file).split(sep).join('/'),
+    source: sourceText,
+    dependencies,
+    hidden: follower.hidden,
+  };
+}
+
+interface FoundMethod {
+  readonly site: ClassSite;
+  readonly member: AstNode;
+  /** The member with types and decorators gone. */
+  readonly stripped: AstNode;
+}
+
+/**
+ * The declaration of `member` in the module: among classes with such a method, those
+ * named like the class, then those whose text matches the function that runs, then the
+ * one nearest the decorator's line. Undefined when that leaves no single answer.
+ */
+function findMethod(module: ModuleIndex, className: string, member: string, isStatic: boolean, fn: Function, line: number | undefined): FoundMethod | undefined {
+  let candidates: FoundMethod[] = [];
+  for (const site of module.classes()) {
+    for (const m of classMembers(site.node, member, isStatic)) {
+      if (m.type !== 'MethodDefinition' || m.kind !== 'method') continue;
+      const stripped = stripTypes({ ...m, decorators: [] } as AstNode);
+      if (stripped) candidates.push({ site, member: m, stripped });
+    }
+  }
+  const named = candidates.filter((c) => c.site.name === className);
+  if (named.length > 0) candidates = named;
+  candidates = candidates.filter((c) => matchesRuntime(c.stripped, fn));
+  if (candidates.length > 1 && line !== undefined) {
+    const distance = (c: FoundMethod): number => {
+      const [from, to] = [lineAt(module, c.site.node.start), lineAt(module, c.site.node.end)];
+      return line < from ? from - line : line > to ? line - to : 0;
+    };
+    const best = Math.min(...candidates.map(distance));
+    candidates = candidates.filter((c) => distance(c) === best);
+  }
+  const texts = new Set(candidates.map((c) => printNode(c.stripped)));
+  return candidates.length >= 1 && texts.size === 1 && new Set(candidates.map((c) => c.site)).size === 1 ? candidates[0] : undefined;
+}
+
+const lineStarts = new WeakMap<ModuleIndex, number[]>();
+
+function lineAt(module: ModuleIndex, offset: number): number {
+  let starts = lineStarts.get(module);
+  if (!starts) {
+    starts = [0];
+    for (let i = 0; i < module.text.length; i++) if (module.text.charCodeAt(i) === 10) starts.push(i + 1);
+    lineStarts.set(module, starts);
+  }
+  let [lo, hi] = [0, starts.length - 1];
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+/**
+ * The `key` and `dependsOn` options as the decorator's source gives them: their code
+ * joins the version and what they read is followed. Returns whether `dependsOn` was
+ * found there (so its functions need no other accounting).
+ */
+function followOptions(follower: Follower, member: AstNode, module: ModuleIndex, cls: ClassRef): boolean {
+  let dependsOn = false;
+  for (const decorator of children(member, 'decorators')) {
+    const call = child(decorator, 'expression');
+    const options = call?.type === 'CallExpression' ? children(call, 'arguments')[0] : undefined;
+    if (options?.type !== 'ObjectExpression') continue;
+    for (const prop of children(options, 'properties')) {
+      const name = prop.type === 'Property' ? keyName(prop) : undefined;
+      if (name !== 'key' && name !== 'dependsOn') continue;
+      const value = stripTypes(child(prop, 'value')!);
+      if (!value) continue;
+      if (name === 'dependsOn') dependsOn = true;
+      follower.option(`@memorious ${name}`, value, { module, enclosing: cls.enclosing, cls });
+    }
+  }
+  return dependsOn;
+}
+
+/** `dependsOn` package names, each with its installed version. */
+function packageDependencies(method: MemoriousDependency, from: string): Dependency[] {
+  return method.dependsOn
+    .filter((d): d is string => typeof d === 'string')
+    .map((name) => {
+      const version = installedVersion(name, from) ?? 'not installed';
+      return { name, kind: 'package', text: version, version };
+    });
+}
