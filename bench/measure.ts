@@ -93,7 +93,8 @@ export async function measure(subjects: readonly Subject[], plan: Plan): Promise
   return times.map((t, i) => summarise(t, batches[i]!));
 }
 
-function summarise(times: number[], batch: number): Stats {
+/** The median and spread of `times` (µs per operation), taken `batch` operations at a time. */
+export function summarise(times: readonly number[], batch: number): Stats {
   const sorted = [...times].sort((a, b) => a - b);
   return { median: quantile(sorted, 0.5), p10: quantile(sorted, 0.1), p90: quantile(sorted, 0.9), samples: times.length, batch };
 }

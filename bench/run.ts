@@ -5,6 +5,7 @@ import { missCases } from './cases/miss';
 import { peerCases } from './cases/peers';
 import { redisCases } from './cases/redis';
 import { scaleCases } from './cases/scale';
+import { versionCases } from './cases/version';
 import type { Context } from './fixtures';
 import type { Plan } from './measure';
 import { environment, judge, renderTables, writeJson, type Result, type Row } from './report';
@@ -18,6 +19,7 @@ const CASES: readonly { readonly ids: readonly string[]; readonly run: (ctx: Con
   { ids: ['6'], run: scaleCases },
   { ids: ['7'], run: peerCases },
   { ids: ['8'], run: redisCases },
+  { ids: ['9'], run: versionCases },
 ];
 
 function parse(argv: readonly string[]): { quick: boolean; json?: string; only?: Set<string>; dir: string; redis?: string } {

@@ -6,9 +6,14 @@ import { isNode, type AstNode } from './ast';
  * it uses appears in the compiled text, and every string and number it holds is a literal
  * there. Compilers rename (`x_1`), wrap (`(0, util_1.f)`) and down-level, but they keep
  * these; a same-named class elsewhere in the file, or a source edited since the build,
- * usually does not. A source that fails this is not used.
+ * usually does not. A source that fails this is not used. `inlined` are names of enums,
+ * whose members a compiler may replace by their values; `renamed` is the class's own name,
+ * which down-levelled decorators replace by an alias (`_a.twice`, `Lab_1`).
  */
-export function matchesRuntime(node: AstNode, fn: Function): boolean {
+/** Globals compilers print as values (`void 0`, `0 / 0`). */
+const KEPT_AS_VALUE = new Set(['undefined', 'NaN', 'Infinity']);
+
+export function matchesRuntime(node: AstNode, fn: Function, inlined: ReadonlySet<string> = new Set(), renamed?: string): boolean {
   const compiled = Function.prototype.toString.call(fn);
   const literals = new Set<string>();
   try {
@@ -22,7 +27,16 @@ export function matchesRuntime(node: AstNode, fn: Function): boolean {
   let ok = true;
   const visit = (n: AstNode): void => {
     if (!ok) return;
-    if ((n.type === 'Identifier' || n.type === 'PrivateIdentifier') && !compiled.includes(n.name as string)) ok = false;
+    // An enum member (`Mode.A`) may be compiled to its value (esbuild, const enums).
+    if (n.type === 'MemberExpression' && (n.object as AstNode).type === 'Identifier' && inlined.has((n.object as AstNode).name as string)) return;
+    if (
+      (n.type === 'Identifier' || n.type === 'PrivateIdentifier') &&
+      n.name !== renamed &&
+      !KEPT_AS_VALUE.has(n.name as string) &&
+      !compiled.includes(n.name as string)
+    ) {
+      ok = false;
+    }
     if (n.type === 'Literal' && (typeof n.value === 'string' || typeof n.value === 'number') && !literals.has(`${typeof n.value}:${n.value}`)) ok = false;
     if (n.type === 'TemplateElement') {
       const cooked = (n.value as { cooked?: string | null }).cooked;

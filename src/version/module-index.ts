@@ -2,6 +2,7 @@ import { child, children, identifierName, isNode, keyName, type AstNode } from '
 import { parseProgram } from './parse';
 import { lexicalNames, patternNames, reassignedNames, varNames } from './scope';
 import { readOnce, sourceOf, type ModuleSource } from './sources';
+import { stripTypes } from './strip';
 
 /** What a module-level name is bound to. */
 export type Binding =
@@ -39,7 +40,10 @@ export class ModuleIndex {
 
   /** Whether the module assigns `name` anywhere after declaring it. */
   isReassigned(name: string): boolean {
-    this.reassigned ??= reassignedNames(this.program, new Set([...lexicalNames(children(this.program, 'body')), ...varNames(this.program)]));
+    if (!this.reassigned) {
+      const stripped = stripTypes(this.program);
+      this.reassigned = stripped ? reassignedNames(stripped) : new Set();
+    }
     return this.reassigned.has(name);
   }
 

@@ -38,9 +38,10 @@ export function reach(node: AstNode, outer: Scope[] = []): Reach {
  * The module-level names that the module assigns anywhere after declaring them
  * (`x = ...`, `x++`, `for (x of ...)`), where no inner declaration shadows them.
  */
-export function reassignedNames(program: AstNode, moduleScope: Scope): Set<string> {
-  const walker = new Walker([moduleScope]);
-  walker.onWrite = (name, depth) => depth === 0 && walker.written.add(name);
+export function reassignedNames(program: AstNode): Set<string> {
+  // Depth 0 holds the module's `var`s, depth 1 (pushed by `statements`) its other bindings.
+  const walker = new Walker([new Set(varNames(program))]);
+  walker.onWrite = (name, depth) => depth >= 0 && depth <= 1 && walker.written.add(name);
   walker.statements(children(program, 'body'));
   return walker.written;
 }

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { dirname, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 
 /**
  * Where a decorator was applied: the file of the user's module and the position the
@@ -12,11 +13,18 @@ export interface Site {
   readonly column: number;
 }
 
-/** This package's own folder: its frames are never the user's. */
-const OWN_DIR = dirname(dirname(__filename)) + sep;
+/**
+ * This package's code, built and (where a runner maps stacks through source maps) its
+ * sources: its frames are never the user's.
+ */
+const OWN_DIRS = ((): string[] => {
+  let root = __dirname;
+  while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
+  return ['dist', 'src', 'esm'].map((d) => join(root, d) + sep);
+})();
 
 /** Helpers a compiler emits (or imports) to apply decorators, whose frames stand between. */
-const HELPER = /^(?:_+|_ts_)?(?:decorate|esDecorate|runInitializers|decorateClass|applyDecs\w*)$/;
+const HELPER = /^(?:_+|_ts_)?(?:decorat\w*|esDecorate|runInitializers|applyDecs\w*)$/;
 const HELPER_FILE = /[\\/]node_modules[\\/](?:tslib|reflect-metadata|@swc[\\/]helpers|@babel[\\/]runtime)[\\/]/;
 
 /**
@@ -38,7 +46,7 @@ export function declarationSite(): Site | undefined {
   for (const line of (stack ?? '').split('\n').slice(1)) {
     const frame = parseFrame(line);
     if (!frame) continue;
-    if (frame.file.startsWith(OWN_DIR) || frame.file.startsWith('node:') || HELPER_FILE.test(frame.file)) continue;
+    if (OWN_DIRS.some((d) => frame.file.startsWith(d)) || frame.file.startsWith('node:') || HELPER_FILE.test(frame.file)) continue;
     if (frame.fn && HELPER.test(frame.fn.split('.').pop()!)) continue;
     if (!frame.file.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(frame.file)) return undefined;
     return { file: frame.file, line: frame.line, column: frame.column };

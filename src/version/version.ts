@@ -131,7 +131,8 @@ function findMethod(module: ModuleIndex, className: string, member: string, isSt
   }
   const named = candidates.filter((c) => c.site.name === className);
   if (named.length > 0) candidates = named;
-  candidates = candidates.filter((c) => matchesRuntime(c.stripped, fn));
+  const enums = new Set([...module.bindings].filter(([, b]) => b.kind === 'enum').map(([name]) => name));
+  candidates = candidates.filter((c) => matchesRuntime(c.stripped, fn, enums, c.site.name));
   if (candidates.length > 1 && line !== undefined) {
     const distance = (c: FoundMethod): number => {
       const [from, to] = [lineAt(module, c.site.node.start), lineAt(module, c.site.node.end)];

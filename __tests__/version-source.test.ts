@@ -1,0 +1,366 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { funes } from './helpers/cli';
+import { tmpdir } from 'node:os';
+import { mode } from './helpers/mode';
+
+// Versions made from the source as written: real .ts files in a project folder, run in
+// new processes (tsx, ts-node, tsc builds with source maps), edited between runs.
+
+const ROOT = resolve(__dirname, '..');
+const BIN = join(ROOT, 'node_modules', '.bin');
+
+const UTIL = `
+export function scale(x: number): number {
+  return x * 10;
+}
+export const unused = (x: number): number => x - 1;
+`;
+
+const BASE = `
+import { memorious, Memorious } from 'funes';
+import { basename } from 'node:path';
+import { scale } from './util.js';
+
+const OFFSET = 1;
+const TABLE = { a: 1, b: [2, 3] };
+function helper(x: number): number {
+  return x * 2;
+}
+const arrow = (x: number): number => x + 0;
+function unrelated(x: number): number {
+  return x;
+}
+enum Mode {
+  A = 1,
+  B = 2,
+}
+interface Shape {
+  size: number;
+}
+
+export class Lab {
+  static twice(x: number): number {
+    return 2 * x;
+  }
+  factor(): number {
+    return 3;
+  }
+
+  @memorious({ key: (input: Record<string, unknown>) => [input.x, input.b] })
+  run(x: number, b: number = DEFAULT_B): number {
+    const s: Shape = { size: x };
+    return helper(s.size) + arrow(x) + OFFSET + b + Lab.twice(x) + Mode.A + scale(x) + TABLE.b[0]! + this.factor();
+  }
+}
+
+const DEFAULT_B = 5;
+
+const lab = new Lab();
+const out = lab.run(1);
+console.log(JSON.stringify({ out, version: basename(Memorious.locate(lab.run)) }));
+void unrelated;
+`;
+
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+/** A project folder where `funes` is the built package, as a user who installed it has it. */
+function projectDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'funes-project-'));
+  made.push(dir);
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(ROOT, join(dir, 'node_modules', 'funes'), 'dir');
+  return dir;
+}
+
+function writeProject(dir: string, main: string, util = UTIL): void {
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'lab', private: true }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'commonjs',
+        strict: true,
+        esModuleInterop: true,
+        skipLibCheck: true,
+        experimentalDecorators: mode === 'legacy',
+        sourceMap: true,
+        outDir: 'build',
+        types: ['node'],
+        typeRoots: [join(ROOT, 'node_modules', '@types')],
+      },
+      include: ['main.ts', 'util.ts'],
+      // ts-node resolves `./util.js` to util.ts only with its newer resolver.
+      'ts-node': { experimentalResolver: true },
+    }),
+  );
+  writeFileSync(join(dir, 'main.ts'), main);
+  writeFileSync(join(dir, 'util.ts'), util);
+}
+
+interface RunResult {
+  readonly version: string;
+  readonly out: number;
+  readonly stderr: string;
+}
+
+function run(dir: string, command: string, args: string[], env: Record<string, string> = {}): RunResult {
+  const r = spawnSync(command, args, {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, FUNES_CACHE_DIR: join(dir, 'cache'), NODE_OPTIONS: '', ...env },
+    timeout: 60_000,
+  });
+  if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${r.status}:\n${r.stderr}\n${r.stdout}`);
+  const lines = r.stdout.trim().split('\n');
+  return { ...(JSON.parse(lines[lines.length - 1]!) as { version: string; out: number }), stderr: r.stderr };
+}
+
+const tsx = (dir: string, file = 'main.ts'): RunResult => run(dir, join(BIN, 'tsx'), [file]);
+
+function tsc(dir: string, extra: string[]): void {
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', ...extra], { cwd: dir, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tsc ${extra.join(' ')} failed:\n${r.stdout}${r.stderr}`);
+}
+
+function meta(dir: string, method: string, version: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(dir, 'cache', method, version, 'meta.json'), 'utf8')) as Record<string, unknown>;
+}
+
+describe('one source gives one version under every runner', () => {
+  const dir = projectDir();
+  writeProject(dir, BASE);
+
+  test('tsx, ts-node, and tsc builds (CommonJS ES2022 and ES2017, ES modules) with source maps agree', () => {
+    const versions: Record<string, string> = {};
+    versions.tsx = tsx(dir).version;
+    versions['ts-node'] = run(dir, process.execPath, ['-r', 'ts-node/register/transpile-only', 'main.ts'], {
+      NODE_PATH: join(ROOT, 'node_modules'),
+    }).version;
+    tsc(dir, ['--outDir', 'build/es2022']);
+    versions['tsc es2022'] = run(dir, process.execPath, ['build/es2022/main.js']).version;
+    tsc(dir, ['--outDir', 'build/es2017', '--target', 'ES2017']);
+    versions['tsc es2017'] = run(dir, process.execPath, ['build/es2017/main.js']).version;
+    tsc(dir, ['--outDir', 'build/esm', '--module', 'es2022', '--moduleResolution', 'bundler']);
+    writeFileSync(join(dir, 'build', 'esm', 'package.json'), JSON.stringify({ type: 'module' }));
+    versions['tsc esm'] = run(dir, process.execPath, ['build/esm/main.js']).version;
+    expect(versions).toEqual(Object.fromEntries(Object.keys(versions).map((k) => [k, versions.tsx])));
+    const m = meta(dir, 'Lab.run', versions.tsx!);
+    expect(m.origin).toBe('source');
+    expect(m.file).toBe('main.ts');
+    const names = (m.dependencies as { name: string; file?: string }[]).map((d) => `${d.file ?? ''}:${d.name}`);
+    for (const expected of ['main.ts:helper', 'main.ts:arrow', 'main.ts:OFFSET', 'main.ts:DEFAULT_B', 'main.ts:Lab.twice', 'main.ts:Mode', 'main.ts:TABLE', 'main.ts:Lab#factor', 'util.ts:scale']) {
+      expect(names).toContain(expected);
+    }
+    expect(names.join(' ')).not.toMatch(/unrelated|unused|Shape/);
+  });
+});
+
+describe('an edit changes the version exactly when it changes code the method reads', () => {
+  const dir = projectDir();
+  writeProject(dir, BASE);
+  let base: string;
+  beforeAll(() => {
+    base = tsx(dir).version;
+  });
+
+  const changes: [string, string, string, string?][] = [
+    ['a module function', 'return x * 2;', 'return x * 3;'],
+    ['an arrow function in a const', '(x: number): number => x + 0', '(x: number): number => x + 1'],
+    ['a module constant', 'const OFFSET = 1;', 'const OFFSET = 2;'],
+    ['an object literal constant', 'b: [2, 3]', 'b: [4, 3]'],
+    ['a constant named by a default parameter', 'const DEFAULT_B = 5;', 'const DEFAULT_B = 6;'],
+    ['a static method called by its class name', 'return 2 * x;', 'return 2 * x + 1;'],
+    ['an enum', 'A = 1,', 'A = 7,'],
+    ['a method reached through this', 'return 3;', 'return 4;'],
+    ['the key option', '[input.x, input.b]', '[input.x, input.b, 1]'],
+    ['an imported function in another file', 'return x * 10;', 'return x * 11;', 'util.ts'],
+  ];
+  test.each(changes)('%s changes it', (_what, from, to, file = 'main.ts') => {
+    const path = join(dir, file);
+    const original = readFileSync(path, 'utf8');
+    expect(original).toContain(from);
+    writeFileSync(path, original.replace(from, to));
+    try {
+      expect(tsx(dir).version).not.toBe(base);
+    } finally {
+      writeFileSync(path, original);
+    }
+  });
+
+  const same: [string, string, string, string?][] = [
+    ['a comment', 'const OFFSET = 1;', '// the offset\nconst OFFSET = 1; /* one */'],
+    ['formatting', 'return x * 2;', 'return   x*2 ;'],
+    ['a type annotation', 'function helper(x: number): number', 'function helper(x: number | bigint): number'],
+    ['an interface', 'size: number;', 'size: number; label?: string;'],
+    ['an unrelated function', 'function unrelated(x: number): number {\n  return x;', 'function unrelated(x: number): number {\n  return x + 100;'],
+    ['an unrelated export of an imported file', '(x: number): number => x - 1', '(x: number): number => x - 2', 'util.ts'],
+    ['an `as` cast and a non-null assertion', 'TABLE.b[0]!', '(TABLE.b[0] as number)'],
+  ];
+  test.each(same)('%s leaves it', (_what, from, to, file = 'main.ts') => {
+    const path = join(dir, file);
+    const original = readFileSync(path, 'utf8');
+    expect(original).toContain(from);
+    writeFileSync(path, original.replace(from, to));
+    try {
+      expect(tsx(dir).version).toBe(base);
+    } finally {
+      writeFileSync(path, original);
+    }
+  });
+});
+
+describe('what no source shows is warned about', () => {
+  const dir = projectDir();
+  writeProject(
+    dir,
+    `
+import { memorious, Memorious } from 'funes';
+import { basename } from 'node:path';
+let rate = 2;
+export function setRate(r: number): void {
+  rate = r;
+}
+function build(offset: number) {
+  class Made {
+    @memorious
+    at(x: number): number {
+      return x * rate + offset;
+    }
+  }
+  return new Made();
+}
+const made = build(1);
+console.log(JSON.stringify({ out: made.at(1), version: basename(Memorious.locate(made.at)) }));
+`,
+  );
+
+  test('a captured local and a reassigned module binding: one FUNES_HIDDEN_DEPENDENCY warning naming both', () => {
+    const { stderr } = tsx(dir);
+    const lines = stderr.split('\n').filter((l) => l.includes('FUNES_HIDDEN_DEPENDENCY'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('Made.at');
+    expect(lines[0]).toContain("'offset'");
+    expect(lines[0]).toContain("'rate'");
+    expect(lines[0]).toContain('pass such a value as an argument');
+  });
+
+  test('a method that only counts its calls in a module variable is not warned about', () => {
+    const quiet = projectDir();
+    writeProject(
+      quiet,
+      `
+import { memorious, Memorious } from 'funes';
+import { basename } from 'node:path';
+let calls = 0;
+class Counted {
+  @memorious
+  at(x: number): number {
+    calls++;
+    return x;
+  }
+}
+const c = new Counted();
+console.log(JSON.stringify({ out: c.at(1) + calls, version: basename(Memorious.locate(c.at)) }));
+`,
+    );
+    expect(tsx(quiet).stderr).not.toContain('FUNES_HIDDEN_DEPENDENCY');
+  });
+});
+
+describe('packages, stale builds, and the fallback', () => {
+  test("dependsOn: ['pkg'] puts the installed version into the version", () => {
+    const dir = projectDir();
+    const pkg = join(dir, 'node_modules', 'fakepkg');
+    mkdirSync(pkg, { recursive: true });
+    const setVersion = (v: string): void => writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'fakepkg', version: v }));
+    setVersion('1.0.0');
+    writeProject(dir, BASE.replace('@memorious({ key:', "@memorious({ dependsOn: ['fakepkg'], key:"));
+    const before = tsx(dir).version;
+    expect(tsx(dir).version).toBe(before);
+    setVersion('1.0.1');
+    const after = tsx(dir).version;
+    expect(after).not.toBe(before);
+    const deps = meta(dir, 'Lab.run', after).dependencies as { name: string; kind: string; text: string }[];
+    expect(deps).toContainEqual(expect.objectContaining({ name: 'fakepkg', kind: 'package', text: '1.0.1' }));
+  });
+
+  test('a source edited after its build never names the code that runs', () => {
+    const dir = projectDir();
+    writeProject(dir, BASE);
+    tsc(dir, []);
+    const built = run(dir, process.execPath, ['build/main.js']);
+    expect(built.version).toBe(tsx(dir).version);
+    // Edit the source, do not rebuild: the build still runs the old helper.
+    const edited = BASE.replace('return x * 2;', 'return x * 3;');
+    const earlier = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, 'build', 'main.js'), earlier, earlier);
+    writeFileSync(join(dir, 'main.ts'), edited);
+    const fresh = tsx(dir);
+    const stale = run(dir, process.execPath, ['build/main.js']);
+    expect(stale.out).toBe(built.out);
+    expect(stale.version).not.toBe(fresh.version);
+    tsc(dir, []);
+    const rebuilt = run(dir, process.execPath, ['build/main.js']);
+    expect(rebuilt.version).toBe(fresh.version);
+    expect(rebuilt.out).toBe(fresh.out);
+  });
+
+  test('a class made by eval has no source: the compiled text stands in, and funes show says so', () => {
+    const dir = projectDir();
+    writeFileSync(join(dir, 'package.json'), '{}');
+    writeFileSync(
+      join(dir, 'main.js'),
+      `
+const { memorious, Memorious } = require('funes');
+const { basename } = require('node:path');
+const C = eval('(class Evald { m(x) { return x + 1; } })');
+const d = Object.getOwnPropertyDescriptor(C.prototype, 'm');
+memorious(C.prototype, 'm', d);
+Object.defineProperty(C.prototype, 'm', d);
+const c = new C();
+console.log(JSON.stringify({ out: c.m(1), version: basename(Memorious.locate(c.m)) }));
+`,
+    );
+    const { version } = run(dir, process.execPath, ['main.js']);
+    expect(meta(dir, 'Evald.m', version).origin).toBe('compiled');
+    const shown = funes(join(dir, 'cache'), ['show', 'Evald.m']);
+    expect(shown.stdout).toContain('compiled text');
+  });
+});
+
+describe('funes diff', () => {
+  test('names the edited helper and shows the changed line; --json parses', () => {
+    const dir = projectDir();
+    writeProject(dir, BASE);
+    const first = tsx(dir).version;
+    writeFileSync(join(dir, 'main.ts'), BASE.replace('return x * 2;', 'return x * 4;'));
+    const second = tsx(dir).version;
+    expect(second).not.toBe(first);
+    const cache = join(dir, 'cache');
+    const text = funes(cache, ['diff', 'Lab.run']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('changed function helper (main.ts)');
+    expect(text.stdout).toContain('-  return x * 2;');
+    expect(text.stdout).toContain('+  return x * 4;');
+    const json = JSON.parse(funes(cache, ['diff', 'Lab.run', '--from', first, '--to', second, '--json']).stdout) as {
+      from: string;
+      to: string;
+      changed: { name: string; patch: string }[];
+      added: unknown[];
+      removed: unknown[];
+    };
+    expect(json.from).toBe(first);
+    expect(json.to).toBe(second);
+    expect(json.changed.map((c) => c.name)).toEqual(['helper']);
+    expect(json.added).toEqual([]);
+    expect(json.removed).toEqual([]);
+    const shown = funes(cache, ['show', 'Lab.run']).stdout;
+    expect(shown).toContain('file     main.ts');
+    expect(shown).toContain('function helper  (main.ts)');
+    expect(basename(cache)).toBe('cache');
+  });
+});
