@@ -9,6 +9,8 @@ const project = (displayName, tsconfig, testPathIgnorePatterns = []) => ({
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', ...testPathIgnorePatterns],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig }] },
+  // TypeScript imports a sibling as `./util.js`, meaning util.ts: resolve it as tsc does.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 });
 
 module.exports = {

@@ -120,7 +120,8 @@ describe('eight processes, one cache', () => {
           child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
           child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
           const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-          child.on('exit', (code) => {
+          // 'close', not 'exit': only then has all of the child's stdout been read.
+          child.on('close', (code) => {
             clearTimeout(timer);
             const last = out.trim().split('\n').pop() ?? '';
             resolve({ output: last.startsWith('{') ? (JSON.parse(last) as { output: unknown }).output : undefined, code, stderr });

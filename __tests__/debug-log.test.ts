@@ -38,6 +38,9 @@ describe('the debug log (DEBUG=funes)', () => {
 
     const edited = runScript(dir, writeScript(dir, 'v2', script('x + x')), { env });
     expect(edited.stderr).toMatch(/funes version Lab\.double [0-9a-f]{16} \(was [0-9a-f]{16}\)/);
+    // The method's own text changed; the log names what changed since the version before.
+    expect(edited.stderr).toMatch(/funes version Lab\.double: changed since [0-9a-f]{16}: Lab\.double/);
+    expect(edited.stderr).toMatch(/funes version Lab\.double [0-9a-f]{16} from source \(v2\.js\)/);
 
     const pruned = runScript(dir, writeScript(dir, 'v2', script('x + x')), { env: { ...env, PRUNE: '1' } });
     expect(pruned.stderr).toMatch(/funes evict .*\.bin/);

@@ -121,6 +121,22 @@ function run(dir: string, command: string, args: string[], env: Record<string, s
 
 const tsx = (dir: string, file = 'main.ts'): RunResult => run(dir, join(BIN, 'tsx'), [file]);
 
+/** Runs the project's main.ts inside this jest process, compiled by ts-jest as this test is. */
+function underTsJest(dir: string): { version: string } {
+  const printed: string[] = [];
+  const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(line));
+  const before = process.env.FUNES_CACHE_DIR;
+  process.env.FUNES_CACHE_DIR = join(dir, 'cache');
+  try {
+    jest.isolateModules(() => jest.requireActual(join(dir, 'main.ts')));
+  } finally {
+    spy.mockRestore();
+    if (before === undefined) delete process.env.FUNES_CACHE_DIR;
+    else process.env.FUNES_CACHE_DIR = before;
+  }
+  return JSON.parse(printed[printed.length - 1]!) as { version: string };
+}
+
 function tsc(dir: string, extra: string[]): void {
   const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json', ...extra], { cwd: dir, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`tsc ${extra.join(' ')} failed:\n${r.stdout}${r.stderr}`);
@@ -134,7 +150,7 @@ describe('one source gives one version under every runner', () => {
   const dir = projectDir();
   writeProject(dir, BASE);
 
-  test('tsx, ts-node, and tsc builds (CommonJS ES2022 and ES2017, ES modules) with source maps agree', () => {
+  test('tsx, ts-node, ts-jest, and tsc builds (CommonJS ES2022 and ES2017, ES modules) with source maps agree', () => {
     const versions: Record<string, string> = {};
     versions.tsx = tsx(dir).version;
     versions['ts-node'] = run(dir, process.execPath, ['-r', 'ts-node/register/transpile-only', 'main.ts'], {
@@ -147,6 +163,7 @@ describe('one source gives one version under every runner', () => {
     tsc(dir, ['--outDir', 'build/esm', '--module', 'es2022', '--moduleResolution', 'bundler']);
     writeFileSync(join(dir, 'build', 'esm', 'package.json'), JSON.stringify({ type: 'module' }));
     versions['tsc esm'] = run(dir, process.execPath, ['build/esm/main.js']).version;
+    versions['ts-jest'] = underTsJest(dir).version;
     expect(versions).toEqual(Object.fromEntries(Object.keys(versions).map((k) => [k, versions.tsx])));
     const m = meta(dir, 'Lab.run', versions.tsx!);
     expect(m.origin).toBe('source');
@@ -210,6 +227,50 @@ describe('an edit changes the version exactly when it changes code the method re
     } finally {
       writeFileSync(path, original);
     }
+  });
+});
+
+describe('plain JavaScript with CommonJS require', () => {
+  const dir = projectDir();
+  writeFileSync(join(dir, 'package.json'), '{}');
+  const UTIL_JS = `
+exports.scale = function scale(x) {
+  return x * 10;
+};
+function shift(x) {
+  return x + 1;
+}
+module.exports.shift = shift;
+`;
+  writeFileSync(
+    join(dir, 'main.js'),
+    `
+const { memorious, Memorious } = require('funes');
+const { basename } = require('node:path');
+const { scale } = require('./util');
+const util = require('./util');
+class Plain {
+  m(x) {
+    return scale(x) + util.shift(x);
+  }
+}
+const d = Object.getOwnPropertyDescriptor(Plain.prototype, 'm');
+memorious(Plain.prototype, 'm', d);
+Object.defineProperty(Plain.prototype, 'm', d);
+const p = new Plain();
+console.log(JSON.stringify({ out: p.m(1), version: basename(Memorious.locate(p.m)) }));
+`,
+  );
+  const node = (): RunResult => run(dir, process.execPath, ['main.js']);
+
+  test('an edit to a required file changes the version; the version is made from source', () => {
+    writeFileSync(join(dir, 'util.js'), UTIL_JS);
+    const before = node();
+    expect(meta(dir, 'Plain.m', before.version).origin).toBe('source');
+    writeFileSync(join(dir, 'util.js'), UTIL_JS.replace('return x + 1;', 'return x + 2;'));
+    const after = node();
+    expect(after.out).toBe(before.out + 1);
+    expect(after.version).not.toBe(before.version);
   });
 });
 

@@ -2,7 +2,6 @@ import { child, children, identifierName, isNode, keyName, type AstNode } from '
 import { parseProgram } from './parse';
 import { lexicalNames, patternNames, reassignedNames, varNames } from './scope';
 import { readOnce, sourceOf, type ModuleSource } from './sources';
-import { stripTypes } from './strip';
 
 /** What a module-level name is bound to. */
 export type Binding =
@@ -40,10 +39,8 @@ export class ModuleIndex {
 
   /** Whether the module assigns `name` anywhere after declaring it. */
   isReassigned(name: string): boolean {
-    if (!this.reassigned) {
-      const stripped = stripTypes(this.program);
-      this.reassigned = stripped ? reassignedNames(stripped) : new Set();
-    }
+    // Type nodes are walked too, but declare nothing and assign nothing: no need to strip them.
+    this.reassigned ??= reassignedNames(this.program);
     return this.reassigned.has(name);
   }
 
@@ -51,7 +48,7 @@ export class ModuleIndex {
   classes(): ClassSite[] {
     if (!this.classList) {
       this.classList = [];
-      collectClasses(this.program, [], undefined, this.classList);
+      collectClasses(this.program, this.classList);
     }
     return this.classList;
   }
@@ -154,29 +151,42 @@ function declaredBy(declaration: AstNode): string[] {
 
 const SCOPE_NODES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'BlockStatement', 'StaticBlock']);
 
-function collectClasses(node: AstNode, enclosing: ReadonlySet<string>[], nameHint: string | undefined, out: ClassSite[]): void {
-  let inner = enclosing;
-  if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
-    out.push({ node, name: identifierName(child(node, 'id')) ?? nameHint, enclosing });
-  } else if (SCOPE_NODES.has(node.type)) {
-    const names = new Set<string>();
-    if (node.type !== 'BlockStatement' && node.type !== 'StaticBlock') {
-      const body = child(node, 'body');
-      const declared = children(node, 'params').flatMap((p) => patternNames(p));
-      if (body?.type === 'BlockStatement') declared.push(...varNames(body), ...lexicalNames(children(body, 'body')));
-      for (const n of declared) names.add(n);
-      const id = identifierName(child(node, 'id'));
-      if (node.type === 'FunctionExpression' && id) names.add(id);
-    } else {
-      for (const n of lexicalNames(children(node, 'body'))) names.add(n);
+/**
+ * Finds every class with one walk that keeps the path of scope nodes above it; the names
+ * those scopes declare are worked out only for the classes found, not for every function.
+ */
+function collectClasses(root: AstNode, out: ClassSite[]): void {
+  const path: AstNode[] = [];
+  const visit = (node: AstNode, nameHint: string | undefined): void => {
+    if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') {
+      out.push({ node, name: identifierName(child(node, 'id')) ?? nameHint, enclosing: path.map(declaredIn) });
     }
-    inner = [...enclosing, names];
-  }
-  for (const [field, value] of Object.entries(node)) {
-    if (field === 'type') continue;
-    const hint = node.type === 'VariableDeclarator' && field === 'init' ? identifierName(child(node, 'id')) : undefined;
-    for (const item of Array.isArray(value) ? value : [value]) if (isNode(item)) collectClasses(item, inner, hint, out);
-  }
+    const scope = SCOPE_NODES.has(node.type);
+    if (scope) path.push(node);
+    for (const field in node) {
+      const value = node[field];
+      if (typeof value !== 'object' || value === null) continue;
+      const hint = node.type === 'VariableDeclarator' && field === 'init' ? identifierName(child(node, 'id')) : undefined;
+      if (Array.isArray(value)) {
+        for (const item of value) if (isNode(item)) visit(item, undefined);
+      } else if (isNode(value)) {
+        visit(value, hint);
+      }
+    }
+    if (scope) path.pop();
+  };
+  visit(root, undefined);
+}
+
+/** The names a function or block declares for the code inside it. */
+function declaredIn(node: AstNode): ReadonlySet<string> {
+  if (node.type === 'BlockStatement' || node.type === 'StaticBlock') return new Set(lexicalNames(children(node, 'body')));
+  const declared = children(node, 'params').flatMap((p) => patternNames(p));
+  const body = child(node, 'body');
+  if (body?.type === 'BlockStatement') declared.push(...varNames(body), ...lexicalNames(children(body, 'body')));
+  const id = identifierName(child(node, 'id'));
+  if (node.type === 'FunctionExpression' && id) declared.push(id);
+  return new Set(declared);
 }
 
 const indexes = new Map<string, ModuleIndex | null>();

@@ -35,9 +35,9 @@ function bindingNames(): string[] {
   const { platform, arch } = process;
   const prefix = '@oxc-parser/binding-';
   if (platform === 'linux') {
-    const glibc = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime;
-    const libc = glibc ? ['gnu', 'musl'] : ['musl', 'gnu'];
-    const abi = arch === 'arm' ? libc.map((l) => `${l}eabihf`) : libc;
+    // npm installs only the binding for this libc; the other one is simply not there.
+    // (Asking `process.report` which libc this is costs tens of milliseconds.)
+    const abi = arch === 'arm' ? ['gnueabihf', 'musleabihf'] : ['gnu', 'musl'];
     return abi.map((l) => `${prefix}linux-${arch}-${l}`);
   }
   if (platform === 'win32') return [`${prefix}win32-${arch}-msvc`];

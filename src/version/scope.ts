@@ -103,8 +103,9 @@ export function varNames(node: AstNode, out: string[] = []): string[] {
   if (node.type === 'VariableDeclaration' && node.kind === 'var') {
     for (const d of children(node, 'declarations')) patternNames(child(d, 'id'), out);
   }
-  for (const [field, value] of Object.entries(node)) {
-    if (field === 'type') continue;
+  for (const field in node) {
+    const value = node[field];
+    if (typeof value !== 'object' || value === null) continue;
     for (const item of Array.isArray(value) ? value : [value]) {
       if (isNode(item) && !FUNCTION_TYPES.has(item.type) && !item.type.startsWith('Class')) varNames(item, out);
     }
@@ -250,6 +251,11 @@ class Walker {
         return;
       case 'RestElement':
         return this.target(child(p, 'argument'));
+      case 'TSAsExpression':
+      case 'TSSatisfiesExpression':
+      case 'TSNonNullExpression':
+      case 'TSTypeAssertion':
+        return this.target(child(p, 'expression'), read);
       case 'ArrayPattern':
         return children(p, 'elements').forEach((e) => this.target(e));
       case 'ObjectPattern':
@@ -409,8 +415,9 @@ class Walker {
 
   /** Statements and expressions with nothing special: every child in turn. */
   private generic(node: AstNode): void {
-    for (const [field, value] of Object.entries(node)) {
-      if (field === 'type' || field === 'label') continue;
+    for (const field in node) {
+      const value = node[field];
+      if (typeof value !== 'object' || value === null || field === 'label') continue;
       for (const item of Array.isArray(value) ? value : [value]) {
         if (!isNode(item)) continue;
         if (STATEMENT.test(item.type)) this.stmt(item);

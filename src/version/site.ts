@@ -20,7 +20,8 @@ export interface Site {
 const OWN_DIRS = ((): string[] => {
   let root = __dirname;
   while (!existsSync(join(root, 'package.json')) && dirname(root) !== root) root = dirname(root);
-  return ['dist', 'src', 'esm'].map((d) => join(root, d) + sep);
+  // This copy's own folder too, wherever it was compiled to (a benchmark's build, say).
+  return [...['dist', 'src', 'esm'].map((d) => join(root, d) + sep), dirname(__dirname) + sep];
 })();
 
 /** Helpers a compiler emits (or imports) to apply decorators, whose frames stand between. */
