@@ -90,7 +90,8 @@ export class Follower {
     const binding = module.bindings.get(ref.name);
     if (!binding) return; // A global: Math, console, process; nothing a source shows.
     this.binding(module, ref.name, binding, ref.member);
-    if (binding.kind !== 'import' && module.isReassigned(ref.name)) {
+    const constant = binding.kind === 'import' || (binding.kind === 'variable' && binding.declaration === 'const');
+    if (!constant && module.isReassigned(ref.name)) {
       this.hide(ref.name, `the module ${this.rel(module.file)} assigns it after declaring it, so its value is not its source`);
     }
   }

@@ -39,6 +39,7 @@ export class ModuleIndex {
 
   /** Whether the module assigns `name` anywhere after declaring it. */
   isReassigned(name: string): boolean {
+    if (!mayAssign(this.text, name)) return false;
     // Type nodes are walked too, but declare nothing and assign nothing: no need to strip them.
     this.reassigned ??= reassignedNames(this.program);
     return this.reassigned.has(name);
@@ -134,6 +135,20 @@ export class ModuleIndex {
       }
     }
   }
+}
+
+/**
+ * Whether the text has anything that could assign `name` (`name =`, `name +=`, `name++`,
+ * `--name`, a destructuring or `for (name of ...)` target): a cheap, conservative test
+ * before the walk that decides it.
+ */
+function mayAssign(text: string, name: string): boolean {
+  const n = name.replace(/[$]/g, '\\$');
+  const before = '(?<![\\w$.])';
+  const after = '(?![\\w$])';
+  return new RegExp(
+    `${before}${n}${after}\\s*(?:[-+*/%&|^]|\\*\\*|<<|>>>?|&&|\\|\\||\\?\\?)?=(?!=)|${before}${n}${after}\\s*(?:\\+\\+|--|[,\\]}]|\\s(?:of|in)\\s)|(?:\\+\\+|--)\\s*${n}${after}|\\.\\.\\.\\s*${n}${after}`,
+  ).test(text);
 }
 
 function specName(node: AstNode | undefined): string | undefined {
