@@ -3,7 +3,7 @@ import { log } from './log';
 import { attempt, then } from './maybe';
 import { invalidity, type StoredRecord } from './record';
 import { lossyPlace } from './roundtrip';
-import { changedNames, diffVersions } from './version/diff';
+import { changedNames } from './version/diff';
 import { RecordDecodeError, RecordEncodeError } from './store/codec';
 import type { MaybePromise, RecordLocation, Store, VersionMeta } from './store/types';
 
@@ -107,7 +107,7 @@ export function noteVersion(store: Store, meta: VersionMeta & { readonly version
         log('version %s %s (was %s)', meta.method, meta.version, before);
         return then(store.readMeta?.(meta.method, before), (old) => {
           if (!old) return;
-          const names = changedNames(diffVersions(meta.method, { hash: before, ...old }, { hash: meta.version, ...meta }));
+          const names = changedNames(meta.method, { hash: before, ...old }, { hash: meta.version, ...meta });
           log('version %s: changed since %s: %s', meta.method, before, names.join(', ') || 'nothing recorded (options or format)');
         });
       }),

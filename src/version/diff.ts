@@ -1,5 +1,13 @@
-import { createTwoFilesPatch } from 'diff';
 import type { Dependency } from './dependency';
+
+let jsdiff: typeof import('diff') | undefined;
+
+/** jsdiff, loaded on the first diff printed: every process that imports funes would pay for it at start. */
+function patcher(): typeof import('diff') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose, see above
+  jsdiff ??= require('diff') as typeof import('diff');
+  return jsdiff;
+}
 
 /** What a version's metadata says of its code; every field may be missing in older caches. */
 export interface VersionCode {
@@ -35,6 +43,16 @@ function entries(method: string, v: VersionCode): Map<string, Dependency> {
   return out;
 }
 
+/** The names of what changed between two versions, for a one-line log: no diffs made. */
+export function changedNames(method: string, from: VersionCode, to: VersionCode): string[] {
+  const before = entries(method, from);
+  const after = entries(method, to);
+  const changed = [...after].filter(([id, d]) => before.has(id) && before.get(id)!.text !== d.text).map(([, d]) => d.name);
+  const added = [...after].filter(([id]) => !before.has(id)).map(([, d]) => `+${d.name}`);
+  const removed = [...before].filter(([id]) => !after.has(id)).map(([, d]) => `-${d.name}`);
+  return [...changed, ...added, ...removed];
+}
+
 /** The difference between the code behind version `from` and version `to` of `method`. */
 export function diffVersions(method: string, from: VersionCode, to: VersionCode): VersionDiff {
   const before = entries(method, from);
@@ -49,7 +67,7 @@ export function diffVersions(method: string, from: VersionCode, to: VersionCode)
     }
     if (old.text === d.text) continue;
     const label = d.file ? `${d.file} ${d.name}` : d.name;
-    const patch = createTwoFilesPatch(`${label} (${from.hash})`, `${label} (${to.hash})`, ensureNewline(old.text), ensureNewline(d.text), undefined, undefined, { context: 3 });
+    const patch = patcher().createTwoFilesPatch(`${label} (${from.hash})`, `${label} (${to.hash})`, ensureNewline(old.text), ensureNewline(d.text), undefined, undefined, { context: 3 });
     const { text: _text, ...rest } = d;
     changed.push({ ...rest, patch: patch.replace(/^=+\n/, '') });
   }
@@ -59,11 +77,6 @@ export function diffVersions(method: string, from: VersionCode, to: VersionCode)
 
 function ensureNewline(text: string): string {
   return text.endsWith('\n') ? text : `${text}\n`;
-}
-
-/** The names of what changed, for a one-line log. */
-export function changedNames(diff: VersionDiff): string[] {
-  return [...diff.changed.map((c) => c.name), ...diff.added.map((d) => `+${d.name}`), ...diff.removed.map((d) => `-${d.name}`)];
 }
 
 /** A diff as people read it: a unified diff per changed entry, then what was added and removed. */

@@ -45,6 +45,24 @@ export class ModuleIndex {
     return this.reassigned.has(name);
   }
 
+  /**
+   * The classes declared at the top of the module (`class`, `export class`,
+   * `const X = class`), found without walking the whole tree.
+   */
+  topLevelClasses(): ClassSite[] {
+    const out: ClassSite[] = [];
+    for (let statement of children(this.program, 'body')) {
+      if (statement.type === 'ExportNamedDeclaration' || statement.type === 'ExportDefaultDeclaration') statement = child(statement, 'declaration') ?? statement;
+      if (statement.type === 'ClassDeclaration') out.push({ node: statement, name: identifierName(child(statement, 'id')), enclosing: [] });
+      if (statement.type !== 'VariableDeclaration') continue;
+      for (const d of children(statement, 'declarations')) {
+        const init = child(d, 'init');
+        if (init?.type === 'ClassExpression') out.push({ node: init, name: identifierName(child(init, 'id')) ?? identifierName(child(d, 'id')), enclosing: [] });
+      }
+    }
+    return out;
+  }
+
   /** Every class in the module, nested ones included. */
   classes(): ClassSite[] {
     if (!this.classList) {

@@ -121,17 +121,29 @@ interface FoundMethod {
  * one nearest the decorator's line. Undefined when that leaves no single answer.
  */
 function findMethod(module: ModuleIndex, className: string, member: string, isStatic: boolean, fn: Function, line: number | undefined): FoundMethod | undefined {
-  let candidates: FoundMethod[] = [];
-  for (const site of module.classes()) {
-    for (const m of classMembers(site.node, member, isStatic)) {
-      if (m.type !== 'MethodDefinition' || m.kind !== 'method') continue;
-      const stripped = stripTypes({ ...m, decorators: [] } as AstNode);
-      if (stripped) candidates.push({ site, member: m, stripped });
+  const enums = new Set([...module.bindings].filter(([, b]) => b.kind === 'enum').map(([name]) => name));
+  const candidatesIn = (sites: ClassSite[]): FoundMethod[] => {
+    const out: FoundMethod[] = [];
+    for (const site of sites) {
+      for (const m of classMembers(site.node, member, isStatic)) {
+        if (m.type !== 'MethodDefinition' || m.kind !== 'method') continue;
+        const stripped = stripTypes({ ...m, decorators: [] } as AstNode);
+        if (stripped) out.push({ site, member: m, stripped });
+      }
     }
-  }
+    return out;
+  };
+  // Most classes are declared once, at the top of their module: when the decorator's line
+  // falls inside such a class, or the text names no other class so, the whole tree need
+  // not be walked for nested ones.
+  const once = /^[\w$]+$/.test(className) && (module.text.match(new RegExp(`\\bclass\\s+${className.replace(/\$/g, '\\$')}(?![\\w$])`, 'g')) ?? []).length <= 1;
+  const top = candidatesIn(module.topLevelClasses()).filter(
+    (c) => c.site.name === className && (once || (line !== undefined && lineAt(module, c.site.node.start) <= line && line <= lineAt(module, c.site.node.end))),
+  );
+  if (top.length === 1 && matchesRuntime(top[0]!.stripped, fn, enums, top[0]!.site.name)) return top[0];
+  let candidates = candidatesIn(module.classes());
   const named = candidates.filter((c) => c.site.name === className);
   if (named.length > 0) candidates = named;
-  const enums = new Set([...module.bindings].filter(([, b]) => b.kind === 'enum').map(([name]) => name));
   candidates = candidates.filter((c) => matchesRuntime(c.stripped, fn, enums, c.site.name));
   if (candidates.length > 1 && line !== undefined) {
     const distance = (c: FoundMethod): number => {
