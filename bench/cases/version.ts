@@ -271,10 +271,11 @@ export async function versionCases(ctx: Context): Promise<Row[]> {
         id: '9b',
         label: 'version at first call (first call − second)',
         subject: version,
-        reference: floor,
-        referenceLabel: `the method's own computation (${ms(floor.median)})`,
-        target: { max: 1 },
-        note: `${ms(version.median)}, ${(version.median / second.median).toFixed(0)}x a hit; oxc parse of the 3 files alone ${ms(parse.median)}`,
+        // The floor is what no version from source can skip: parsing the three files.
+        reference: parse,
+        referenceLabel: `oxc's parse of the 3 files alone (${ms(parse.median)})`,
+        target: { max: 3 },
+        note: `${ms(version.median)} once per method per process; ${(version.median / floor.median).toFixed(2)}x the method's own ${ms(floor.median)} computation`,
       },
     ];
   });
