@@ -230,6 +230,66 @@ describe('an edit changes the version exactly when it changes code the method re
   });
 });
 
+describe('imports in every form, data files, and options given in a variable', () => {
+  const dir = projectDir();
+  writeProject(
+    dir,
+    `
+import { memorious, Memorious } from 'funes';
+import { basename } from 'node:path';
+import dflt from './dflt.js';
+import { scale as alias } from './util.js';
+import data from './data.json';
+
+const opts = { key: (input: Record<string, unknown>) => [input.x] };
+
+class Imp {
+  @memorious(opts)
+  run(x: number): number {
+    return dflt(x) + alias(x) + data.k;
+  }
+
+  @memorious
+  async lazy(x: number): Promise<number> {
+    const u = await import('./lazy.js');
+    return u.triple(x);
+  }
+}
+
+const imp = new Imp();
+void imp.lazy(1).then((lazy) => {
+  console.log(JSON.stringify({ out: imp.run(1) + lazy, version: basename(Memorious.locate(imp.run)) + '/' + basename(Memorious.locate(imp.lazy)) }));
+});
+`,
+  );
+  writeFileSync(join(dir, 'dflt.ts'), 'export default function dflt(x: number): number {\n  return x + 1;\n}\n');
+  writeFileSync(join(dir, 'lazy.ts'), 'export function triple(x: number): number {\n  return x * 3;\n}\n');
+  writeFileSync(join(dir, 'data.json'), '{ "k": 1 }\n');
+  let base: string;
+  beforeAll(() => {
+    base = tsx(dir).version;
+    expect(meta(dir, 'Imp.run', base.split('/')[0]!).origin).toBe('source');
+  });
+
+  test.each([
+    ['a default import', 'dflt.ts', 'return x + 1;', 'return x + 2;', 0],
+    ['an import under another name', 'util.ts', 'return x * 10;', 'return x * 11;', 0],
+    ['an imported JSON file', 'data.json', '"k": 1', '"k": 2', 0],
+    ['the key option, given in a variable', 'main.ts', '[input.x]', '[input.x, 0]', 0],
+    ['a module loaded with import()', 'lazy.ts', 'return x * 3;', 'return x * 4;', 1],
+  ])('%s changes the version', (_what, file, from, to, which) => {
+    const path = join(dir, file);
+    const original = readFileSync(path, 'utf8');
+    expect(original).toContain(from);
+    writeFileSync(path, original.replace(from, to));
+    try {
+      expect(tsx(dir).version.split('/')[which]).not.toBe(base.split('/')[which]);
+    } finally {
+      writeFileSync(path, original);
+    }
+  });
+});
+
 describe('plain JavaScript with CommonJS require', () => {
   const dir = projectDir();
   writeFileSync(join(dir, 'package.json'), '{}');
@@ -309,6 +369,60 @@ console.log(JSON.stringify({ out: made.at(1), version: basename(Memorious.locate
     expect(lines[0]).toContain('pass such a value as an argument');
   });
 
+  test('a namespace-local constant, a mutated module object, a class made by eval, and a subclass override are warned about', () => {
+    const odd = projectDir();
+    writeProject(
+      odd,
+      `
+import { memorious, Memorious } from 'funes';
+import { basename } from 'node:path';
+const CFG = { k: 2 };
+CFG.k = 3;
+namespace N {
+  const LOCAL = 2;
+  export class Spaced {
+    @memorious
+    at(x: number): number {
+      return x * LOCAL;
+    }
+  }
+}
+class Mutated {
+  @memorious
+  at(x: number): number {
+    return x * CFG.k;
+  }
+}
+class Base {
+  step(x: number): number {
+    return x;
+  }
+  @memorious
+  at(x: number): number {
+    return this.step(x);
+  }
+}
+class Sub extends Base {
+  override step(x: number): number {
+    return x * 2;
+  }
+}
+const Evald = eval('(class Evald { at(x) { return x; } })');
+const d = Object.getOwnPropertyDescriptor(Evald.prototype, 'at')!;
+memorious(Evald.prototype, 'at', d);
+Object.defineProperty(Evald.prototype, 'at', d);
+const out = new N.Spaced().at(1) + new Mutated().at(1) + new Sub().at(1) + new Evald().at(1);
+console.log(JSON.stringify({ out, version: basename(Memorious.locate(new Mutated().at)) }));
+`,
+    );
+    const warned = tsx(odd).stderr.split('\n').filter((l) => l.includes('FUNES_HIDDEN_DEPENDENCY'));
+    const about = (method: string): string => warned.find((l) => l.includes(`${method}:`)) ?? '';
+    expect(about('Spaced.at')).toContain("'LOCAL'");
+    expect(about('Mutated.at')).toContain("'CFG'");
+    expect(about('Evald.at')).toContain('not followed');
+    expect(about('Base.at (on Sub)')).toContain('Sub overrides');
+  });
+
   test('a method that only counts its calls in a module variable is not warned about', () => {
     const quiet = projectDir();
     writeProject(
@@ -368,6 +482,24 @@ describe('packages, stale builds, and the fallback', () => {
     const rebuilt = run(dir, process.execPath, ['build/main.js']);
     expect(rebuilt.version).toBe(fresh.version);
     expect(rebuilt.out).toBe(fresh.out);
+  });
+
+  test('an imported source edited after its build never names the code that runs either', () => {
+    const dir = projectDir();
+    writeProject(dir, BASE);
+    tsc(dir, []);
+    const built = run(dir, process.execPath, ['build/main.js']);
+    const earlier = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, 'build', 'util.js'), earlier, earlier);
+    writeFileSync(join(dir, 'util.ts'), UTIL.replace('return x * 10;', 'return x * 11;'));
+    const fresh = tsx(dir);
+    const stale = run(dir, process.execPath, ['build/main.js']);
+    expect(stale.out).toBe(built.out);
+    expect(stale.version).not.toBe(fresh.version);
+    tsc(dir, []);
+    const rebuilt = run(dir, process.execPath, ['build/main.js']);
+    expect(rebuilt.out).toBe(fresh.out);
+    expect(rebuilt.version).toBe(fresh.version);
   });
 
   test('a class made by eval has no source: the compiled text stands in, and funes show says so', () => {

@@ -32,6 +32,7 @@ export class MemoMethod implements RegisteredMethod {
   readonly wrapper: (this: unknown, ...args: unknown[]) => unknown;
   readonly dependsOn: readonly (Function | string)[];
   readonly version: string | number | undefined;
+  readonly key: Function | undefined;
   readonly counts = new CallCounts();
   readonly paramNames: readonly string[];
   private readonly params: readonly Param[];
@@ -87,6 +88,7 @@ export class MemoMethod implements RegisteredMethod {
     this.dependsOn = options.dependsOn ?? [];
     this.site = declarationSite();
     this.version = options.version;
+    this.key = options.key;
     const wrapper = wrap(this);
     Object.defineProperty(wrapper, 'name', { value: original.name });
     Reflect.defineMetadata(PARAMS_METADATA, this.paramNames, wrapper);
@@ -134,6 +136,15 @@ export class MemoMethod implements RegisteredMethod {
       format: FORMAT,
     });
     if (made.hidden.length > 0) warnHidden(name, made);
+    if (made.origin === 'compiled' && this.site) {
+      warnOnce(
+        name,
+        'FUNES_HIDDEN_DEPENDENCY',
+        `its source was not found in ${this.site.file} (made by eval or new Function, renamed, or the file no longer matches the code that runs), ` +
+          'so its version is made from its compiled text and the module functions, constants and imports it reads are not followed; ' +
+          "declare it in a source file, or name what it depends on in the 'version' option",
+      );
+    }
     if (log.enabled) log('version %s %s from %s%s', name, made.version, made.origin, made.file ? ` (${made.file})` : '');
     this.made = made;
     this.id = { name, version: made.version };
@@ -241,6 +252,16 @@ export class MemoMethod implements RegisteredMethod {
       const text = dependencyText(this, runtime, home, registered);
       key = text === this.homeText ? '' : digest(text);
       this.dispatchKeys.set(runtime, key);
+      if (key !== '') {
+        const sub = (typeof runtime === 'function' ? runtime : (runtime as { constructor?: Function }).constructor)?.name || 'a subclass';
+        warnOnce(
+          `${this.identity().name} (on ${sub})`,
+          'FUNES_HIDDEN_DEPENDENCY',
+          `${sub} overrides code this method reaches through this or super: calls on it get keys of their own, made from the ` +
+            "overriding code's compiled text, but what that code reads (module functions, constants, imports) is not followed; " +
+            "name what it depends on in the 'version' option, or pass it as an argument",
+        );
+      }
     }
     return key;
   }

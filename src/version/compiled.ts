@@ -9,6 +9,8 @@ export interface MemoriousDependency {
   readonly dependsOn: readonly (Function | string)[];
   /** Its `version` option. */
   readonly version?: string | number;
+  /** Its `key` option, whose code decides which calls share a record. */
+  readonly key?: Function;
 }
 
 export type DependencyLookup = (fn: Function) => MemoriousDependency | undefined;

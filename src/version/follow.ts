@@ -1,10 +1,11 @@
-import { dirname, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { existsSync } from 'node:fs';
 import { child, children, identifierName, type AstNode } from './ast';
 import type { Dependency, HiddenDependency } from './dependency';
-import { classMembers, indexOfFile, type Binding, type ModuleIndex } from './module-index';
+import { classMembers, indexOf, indexOfFile, type Binding, type ModuleIndex } from './module-index';
 import { printNode } from './print';
 import { resolveImport } from './resolve';
+import { newerThan, readOnce, sourceOf } from './sources';
 import { reach, type Reference } from './scope';
 import { stripTypes } from './strip';
 
@@ -36,7 +37,30 @@ export class Follower {
   private readonly found = new Map<string, Dependency>();
   readonly hidden: HiddenDependency[] = [];
 
-  constructor(private readonly root: string) {}
+  /**
+   * `root` is the project's folder. `build`, for a method whose module was found through a
+   * source map: the originals' folder and the compiled files' folder, so that an imported
+   * original edited after its build is read as the build that runs.
+   */
+  constructor(
+    private readonly root: string,
+    private readonly build?: { readonly sourceDir: string; readonly outDir: string },
+  ) {}
+
+  /** The module in `file`; for a stale build, the compiled file that actually runs. */
+  private open(file: string): ModuleIndex | undefined {
+    if (this.build && /\.[cm]?tsx?$/i.test(file)) {
+      const rel = relative(this.build.sourceDir, file);
+      if (!rel.startsWith('..')) {
+        const js = join(this.build.outDir, rel).replace(/\.([cm]?)tsx?$/i, '.$1js');
+        if (existsSync(js) && newerThan(file, js)) {
+          const source = sourceOf(js);
+          return source ? indexOf(source) : undefined;
+        }
+      }
+    }
+    return indexOfFile(file);
+  }
 
   get dependencies(): Dependency[] {
     return [...this.found.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d);
@@ -55,8 +79,9 @@ export class Follower {
 
   /** Follows what `node` (already type-stripped) reads, from where it sits. */
   follow(node: AstNode, context: Context): void {
-    const { free, thisMembers, superMembers } = reach(node);
+    const { free, thisMembers, superMembers, requests } = reach(node);
     for (const ref of free) if (ref.read) this.reference(ref, context);
+    for (const specifier of requests) this.request(context.module, specifier);
     if (context.cls) {
       for (const name of thisMembers) this.member(context.cls, name, context.isStatic ?? false, true);
       const parent = this.superclass(context.cls);
@@ -78,6 +103,15 @@ export class Follower {
     if (!this.hidden.some((h) => h.name === name)) this.hidden.push({ name, why });
   }
 
+  /** `require('./x')` or `import('./x')` in code: the whole module it loads counts. */
+  private request(module: ModuleIndex, specifier: string): void {
+    const target = resolveImport(module.file, specifier);
+    if (target.kind === 'builtin') return;
+    if (target.kind === 'file') return this.wholeModule(target.file, specifier);
+    if (target.kind === 'unresolved') this.hide(specifier, `it cannot be resolved from ${this.rel(module.file)}`);
+    this.add(`import:${specifier}:*`, { name: `${target.kind === 'package' ? target.name : specifier}: *`, kind: 'import', text: `* from ${specifier}` });
+  }
+
   private reference(ref: Reference, context: Context): void {
     const { module, enclosing } = context;
     if (context.cls && ref.name === context.cls.name && enclosing.some((s) => s.has(ref.name))) {
@@ -88,11 +122,17 @@ export class Follower {
       return this.hide(ref.name, 'it is a local of an enclosing function or block, whose value the version cannot see');
     }
     const binding = module.bindings.get(ref.name);
-    if (!binding) return; // A global: Math, console, process; nothing a source shows.
+    if (!binding) {
+      // A global (Math, console, process) is nothing a source shows; a name that is not
+      // even that is declared where this walk does not look.
+      if (!(ref.name in globalThis) && !MODULE_SCOPE.has(ref.name)) {
+        this.hide(ref.name, `it is neither declared in ${this.rel(module.file)} nor a global here`);
+      }
+      return;
+    }
     this.binding(module, ref.name, binding, ref.member);
-    const constant = binding.kind === 'import' || (binding.kind === 'variable' && binding.declaration === 'const');
-    if (!constant && module.isReassigned(ref.name)) {
-      this.hide(ref.name, `the module ${this.rel(module.file)} assigns it after declaring it, so its value is not its source`);
+    if (binding.kind !== 'import' && module.isReassigned(ref.name)) {
+      this.hide(ref.name, `the module ${this.rel(module.file)} assigns or mutates it after declaring it, so its value is not its source`);
     }
   }
 
@@ -132,7 +172,7 @@ export class Follower {
       this.add(`import:${binding.source}:${binding.imported}`, { name: `${name}: ${binding.imported}`, kind: 'import', text: `${binding.imported} from ${binding.source}` });
       return;
     }
-    const other = indexOfFile(target.file);
+    const other = this.open(target.file);
     if (!other) return this.wholeModule(target.file, local);
     if (binding.imported === '*') {
       if (member !== undefined) return this.exported(other, member, undefined, local);
@@ -154,7 +194,7 @@ export class Follower {
     for (const source of sources) {
       const target = resolveImport(module.file, source);
       if (target.kind !== 'file') continue;
-      const next = indexOfFile(target.file);
+      const next = this.open(target.file);
       if (!next) return this.wholeModule(target.file, local);
       if (entry && entry.imported === '*') return member === undefined ? this.wholeModule(next.file, local) : this.exported(next, member, undefined, local, depth + 1);
       const imported = entry ? entry.imported : name;
@@ -166,8 +206,14 @@ export class Follower {
   }
 
   private wholeModule(file: string, local: string): void {
-    const module = indexOfFile(file);
     const rel = this.rel(file);
+    if (file.toLowerCase().endsWith('.json')) {
+      const text = readOnce(file);
+      if (text === null) this.hide(local, `its file ${rel} cannot be read`);
+      else this.add(`${rel}#*`, { name: '*', kind: 'data', file: rel, text });
+      return;
+    }
+    const module = this.open(file);
     if (!module) {
       this.hide(local, `its module ${rel} cannot be parsed`);
       return;
@@ -247,7 +293,7 @@ export class Follower {
       this.imported(module, name, binding, undefined);
       return undefined;
     }
-    const other = indexOfFile(target.file);
+    const other = this.open(target.file);
     if (!other) return undefined;
     const entry = other.exports.get(binding.imported);
     if (entry && 'local' in entry) return this.classNamed(other, entry.local, depth + 1);
@@ -286,6 +332,9 @@ function requireOf(declarator: AstNode, local: string): { source: string; import
   }
   return undefined;
 }
+
+/** Names CommonJS gives every module. */
+const MODULE_SCOPE = new Set(['require', 'module', 'exports', '__filename', '__dirname']);
 
 function hasExport(module: ModuleIndex, name: string): boolean {
   return module.exports.has(name) || module.starExports.length > 0;

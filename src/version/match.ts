@@ -6,8 +6,9 @@ import { isNode, type AstNode } from './ast';
  * it uses appears in the compiled text, and every string and number it holds is a literal
  * there. Compilers rename (`x_1`), wrap (`(0, util_1.f)`) and down-level, but they keep
  * these; a same-named class elsewhere in the file, or a source edited since the build,
- * usually does not. A source that fails this is not used. `inlined` are names of enums,
- * whose members a compiler may replace by their values; `renamed` is the class's own name,
+ * usually does not. A source that fails this is not used. `inlined` are names a compiler
+ * may replace: enums (by their members' values) and imports (`util_1.default` for a
+ * default import, `util_1.scale` for `scale as alias`); `renamed` is the class's own name,
  * which down-levelled decorators replace by an alias (`_a.twice`, `Lab_1`).
  */
 /** Globals compilers print as values (`void 0`, `0 / 0`). */
@@ -32,6 +33,7 @@ export function matchesRuntime(node: AstNode, fn: Function, inlined: ReadonlySet
     if (
       (n.type === 'Identifier' || n.type === 'PrivateIdentifier') &&
       n.name !== renamed &&
+      !inlined.has(n.name as string) &&
       !KEPT_AS_VALUE.has(n.name as string) &&
       !compiled.includes(n.name as string)
     ) {

@@ -164,8 +164,10 @@ function mayAssign(text: string, name: string): boolean {
   const n = name.replace(/[$]/g, '\\$');
   const before = '(?<![\\w$.])';
   const after = '(?![\\w$])';
+  // `.k`, `?.k`, `[i]`: a member of what the name holds, assigned, is a mutation of it.
+  const members = '(?:\\s*\\??\\.\\s*[\\w$#]+|\\s*\\[[^\\]]*\\])*';
   return new RegExp(
-    `${before}${n}${after}\\s*(?:[-+*/%&|^]|\\*\\*|<<|>>>?|&&|\\|\\||\\?\\?)?=(?!=)|${before}${n}${after}\\s*(?:\\+\\+|--|[,\\]}]|\\s(?:of|in)\\s)|(?:\\+\\+|--)\\s*${n}${after}|\\.\\.\\.\\s*${n}${after}`,
+    `${before}${n}${members}${after}\\s*(?:[-+*/%&|^]|\\*\\*|<<|>>>?|&&|\\|\\||\\?\\?)?=(?!=)|${before}${n}${members}${after}\\s*(?:\\+\\+|--|[,\\]}]|\\s(?:of|in)\\s)|(?:\\+\\+|--)\\s*${n}${after}|\\.\\.\\.\\s*${n}${after}`,
   ).test(text);
 }
 
@@ -182,7 +184,7 @@ function declaredBy(declaration: AstNode): string[] {
   return name ? [name] : [];
 }
 
-const SCOPE_NODES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'BlockStatement', 'StaticBlock']);
+const SCOPE_NODES = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression', 'BlockStatement', 'StaticBlock', 'TSModuleBlock']);
 
 /**
  * Finds every class with one walk that keeps the path of scope nodes above it; the names
@@ -213,7 +215,7 @@ function collectClasses(root: AstNode, out: ClassSite[]): void {
 
 /** The names a function or block declares for the code inside it. */
 function declaredIn(node: AstNode): ReadonlySet<string> {
-  if (node.type === 'BlockStatement' || node.type === 'StaticBlock') return new Set(lexicalNames(children(node, 'body')));
+  if (node.type === 'BlockStatement' || node.type === 'StaticBlock' || node.type === 'TSModuleBlock') return new Set(lexicalNames(children(node, 'body')));
   const declared = children(node, 'params').flatMap((p) => patternNames(p));
   const body = child(node, 'body');
   if (body?.type === 'BlockStatement') declared.push(...varNames(body), ...lexicalNames(children(body, 'body')));
@@ -222,15 +224,18 @@ function declaredIn(node: AstNode): ReadonlySet<string> {
   return new Set(declared);
 }
 
-const indexes = new Map<string, ModuleIndex | null>();
+/** Per file, per text: a map's `sourcesContent` can hold an older text of a file than its disk. */
+const indexes = new Map<string, Map<string, ModuleIndex | null>>();
 
 /** The index of the module whose source is `source` (see `sourceOf`), parsed once per process. */
 export function indexOf(source: ModuleSource): ModuleIndex | undefined {
-  let index = indexes.get(source.file);
+  let byText = indexes.get(source.file);
+  if (!byText) indexes.set(source.file, (byText = new Map()));
+  let index = byText.get(source.text);
   if (index === undefined) {
     const program = parseProgram(source.file, source.text);
     index = program ? new ModuleIndex(source.file, source.text, program) : null;
-    indexes.set(source.file, index);
+    byText.set(source.text, index);
   }
   return index ?? undefined;
 }

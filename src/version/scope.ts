@@ -19,6 +19,8 @@ export interface Reach {
   readonly thisMembers: string[];
   /** Members read as `super.x`. */
   readonly superMembers: string[];
+  /** Modules it loads at run time: `require('x')` and `import('x')` with a literal specifier. */
+  readonly requests: string[];
 }
 
 type Scope = ReadonlySet<string>;
@@ -31,7 +33,7 @@ type Scope = ReadonlySet<string>;
 export function reach(node: AstNode, outer: Scope[] = []): Reach {
   const walker = new Walker([...outer]);
   walker.root(node);
-  return { free: walker.free, thisMembers: [...walker.thisMembers], superMembers: [...walker.superMembers] };
+  return { free: walker.free, thisMembers: [...walker.thisMembers], superMembers: [...walker.superMembers], requests: [...walker.requests] };
 }
 
 /**
@@ -120,6 +122,7 @@ class Walker {
   readonly thisMembers = new Set<string>();
   readonly superMembers = new Set<string>();
   readonly written = new Set<string>();
+  readonly requests = new Set<string>();
   onWrite: ((name: string, depth: number) => void) | undefined;
   private readonly seenFree = new Set<string>();
   /** Whether `this` is the root's own `this` (not inside a nested function or class). */
@@ -267,8 +270,13 @@ class Walker {
           }
         }
         return;
-      default:
+      default: {
+        // `cfg.k = 2`, `Lab.prototype.h = f`: a mutation of what the name holds.
+        let root: AstNode | undefined = p;
+        while (root?.type === 'MemberExpression') root = child(root, 'object');
+        if (root?.type === 'Identifier') this.onWrite?.(root.name as string, this.depthOf(root.name as string));
         this.expr(p);
+      }
     }
   }
 
@@ -387,6 +395,14 @@ class Walker {
         return this.assignment(e, true);
       case 'TSParameterProperty':
         return this.pattern(e);
+      case 'CallExpression':
+      case 'ImportExpression': {
+        const callee = child(e, 'callee');
+        const [first] = e.type === 'ImportExpression' ? [child(e, 'source')] : children(e, 'arguments');
+        const loads = e.type === 'ImportExpression' || (callee?.type === 'Identifier' && callee.name === 'require' && this.depthOf('require') < 0);
+        if (loads && first?.type === 'Literal' && typeof first.value === 'string') this.requests.add(first.value);
+        return this.generic(e);
+      }
       case 'ExpressionStatement': {
         const inner = child(e, 'expression')!;
         if (inner.type === 'AssignmentExpression' || inner.type === 'UpdateExpression') return this.assignment(inner, false);

@@ -1,4 +1,4 @@
-import { relative, sep } from 'node:path';
+import { dirname, relative, sep } from 'node:path';
 import { child, children, keyName, type AstNode } from './ast';
 import { dependencyText, digest, sourceTokens, type DependencyLookup, type MemoriousDependency } from './compiled';
 import type { Dependency, HiddenDependency } from './dependency';
@@ -62,8 +62,9 @@ function fromCompiled(request: VersionRequest): MethodVersion {
   const { method, home, lookup, format } = request;
   const text = dependencyText(method, home, home, lookup);
   const packages = packageDependencies(method, process.cwd());
+  const key = method.key ? sourceTokens(method.key) : '';
   return {
-    version: digest([format, 'compiled', text, ...packages.map((p) => `${p.name}@${p.text}`)].join('\u0004'), 16),
+    version: digest([format, 'compiled', text, key, ...packages.map((p) => `${p.name}@${p.text}`)].join('\u0004'), 16),
     origin: 'compiled',
     source: Function.prototype.toString.call(method.original),
     dependencies: packages,
@@ -81,11 +82,13 @@ function fromSource(request: VersionRequest): MethodVersion | undefined {
   const found = findMethod(module, request.className, member, isStatic, method.original, source.line);
   if (!found) return undefined;
   const root = projectRoot(module.file);
-  const follower = new Follower(root);
+  // Found through a source map: imported originals are checked against their builds too.
+  const build = source.file !== site.file ? { sourceDir: dirname(source.file), outDir: dirname(site.file) } : undefined;
+  const follower = new Follower(root, build);
   const cls: ClassRef = { module, node: found.site.node, name: found.site.name ?? request.className, enclosing: found.site.enclosing };
   const value = child(found.stripped, 'value')!;
   follower.follow(value, { module, enclosing: cls.enclosing, cls, isStatic });
-  const staticDependsOn = followOptions(follower, found.member, module, cls);
+  const { dependsOn: staticDependsOn, key: staticKey } = followOptions(follower, found.member, module, cls);
   const packages = packageDependencies(method, root);
   const extra: Dependency[] = [];
   if (!staticDependsOn) {
@@ -93,6 +96,11 @@ function fromSource(request: VersionRequest): MethodVersion | undefined {
     method.dependsOn.forEach((d, i) => {
       if (typeof d === 'function') extra.push({ name: `dependsOn[${i}] ${d.name}`, kind: 'option', text: sourceTokens(d) });
     });
+  }
+  if (!staticKey && method.key) {
+    // The decorator's source does not show the `key` function (options passed in a variable,
+    // or a build that dropped decorators from the method): its compiled text counts instead.
+    extra.push({ name: '@memorious key', kind: 'option', text: sourceTokens(method.key) });
   }
   const dependencies = [...follower.dependencies, ...extra, ...packages];
   const sourceText = printNode(found.stripped);
@@ -121,7 +129,8 @@ interface FoundMethod {
  * one nearest the decorator's line. Undefined when that leaves no single answer.
  */
 function findMethod(module: ModuleIndex, className: string, member: string, isStatic: boolean, fn: Function, line: number | undefined): FoundMethod | undefined {
-  const enums = new Set([...module.bindings].filter(([, b]) => b.kind === 'enum').map(([name]) => name));
+  // Compilers inline enum members and rename imports (`util_1.default`, `(0, util_1.helper)`).
+  const enums = new Set([...module.bindings].filter(([, b]) => b.kind === 'enum' || b.kind === 'import').map(([name]) => name));
   const candidatesIn = (sites: ClassSite[]): FoundMethod[] => {
     const out: FoundMethod[] = [];
     for (const site of sites) {
@@ -177,11 +186,12 @@ function lineAt(module: ModuleIndex, offset: number): number {
 
 /**
  * The `key` and `dependsOn` options as the decorator's source gives them: their code
- * joins the version and what they read is followed. Returns whether `dependsOn` was
- * found there (so its functions need no other accounting).
+ * joins the version and what they read is followed. Says which of the two were found
+ * there (so that the runtime values need no other accounting).
  */
-function followOptions(follower: Follower, member: AstNode, module: ModuleIndex, cls: ClassRef): boolean {
+function followOptions(follower: Follower, member: AstNode, module: ModuleIndex, cls: ClassRef): { dependsOn: boolean; key: boolean } {
   let dependsOn = false;
+  let key = false;
   for (const decorator of children(member, 'decorators')) {
     const call = child(decorator, 'expression');
     const options = call?.type === 'CallExpression' ? children(call, 'arguments')[0] : undefined;
@@ -192,10 +202,11 @@ function followOptions(follower: Follower, member: AstNode, module: ModuleIndex,
       const value = stripTypes(child(prop, 'value')!);
       if (!value) continue;
       if (name === 'dependsOn') dependsOn = true;
+      if (name === 'key') key = true;
       follower.option(`@memorious ${name}`, value, { module, enclosing: cls.enclosing, cls });
     }
   }
-  return dependsOn;
+  return { dependsOn, key };
 }
 
 /** `dependsOn` package names, each with its installed version. */
