@@ -463,17 +463,19 @@ describe('packages, stale builds, and the fallback', () => {
     expect(deps).toContainEqual(expect.objectContaining({ name: 'fakepkg', kind: 'package', text: '1.0.1' }));
   });
 
-  test('a source edited after its build never names the code that runs', () => {
+  /**
+   * Builds, then edits `file` without rebuilding (its build made older, as a real edit
+   * would leave it): the build must go on naming the old code, and a rebuild the new.
+   */
+  function staleBuild(file: 'main.ts' | 'util.ts', from: string, to: string): void {
     const dir = projectDir();
     writeProject(dir, BASE);
     tsc(dir, []);
     const built = run(dir, process.execPath, ['build/main.js']);
     expect(built.version).toBe(tsx(dir).version);
-    // Edit the source, do not rebuild: the build still runs the old helper.
-    const edited = BASE.replace('return x * 2;', 'return x * 3;');
     const earlier = new Date(Date.now() - 60_000);
-    utimesSync(join(dir, 'build', 'main.js'), earlier, earlier);
-    writeFileSync(join(dir, 'main.ts'), edited);
+    utimesSync(join(dir, 'build', file.replace('.ts', '.js')), earlier, earlier);
+    writeFileSync(join(dir, file), readFileSync(join(dir, file), 'utf8').replace(from, to));
     const fresh = tsx(dir);
     const stale = run(dir, process.execPath, ['build/main.js']);
     expect(stale.out).toBe(built.out);
@@ -482,25 +484,12 @@ describe('packages, stale builds, and the fallback', () => {
     const rebuilt = run(dir, process.execPath, ['build/main.js']);
     expect(rebuilt.version).toBe(fresh.version);
     expect(rebuilt.out).toBe(fresh.out);
-  });
+  }
 
-  test('an imported source edited after its build never names the code that runs either', () => {
-    const dir = projectDir();
-    writeProject(dir, BASE);
-    tsc(dir, []);
-    const built = run(dir, process.execPath, ['build/main.js']);
-    const earlier = new Date(Date.now() - 60_000);
-    utimesSync(join(dir, 'build', 'util.js'), earlier, earlier);
-    writeFileSync(join(dir, 'util.ts'), UTIL.replace('return x * 10;', 'return x * 11;'));
-    const fresh = tsx(dir);
-    const stale = run(dir, process.execPath, ['build/main.js']);
-    expect(stale.out).toBe(built.out);
-    expect(stale.version).not.toBe(fresh.version);
-    tsc(dir, []);
-    const rebuilt = run(dir, process.execPath, ['build/main.js']);
-    expect(rebuilt.out).toBe(fresh.out);
-    expect(rebuilt.version).toBe(fresh.version);
-  });
+  test('a source edited after its build never names the code that runs', () => staleBuild('main.ts', 'return x * 2;', 'return x * 3;'));
+
+  test('an imported source edited after its build never names the code that runs either', () =>
+    staleBuild('util.ts', 'return x * 10;', 'return x * 11;'));
 
   test('a class made by eval has no source: the compiled text stands in, and funes show says so', () => {
     const dir = projectDir();

@@ -212,71 +212,51 @@ class Walker {
     });
   }
 
-  /** A binding pattern: only its defaults and computed keys are read. */
-  private pattern(p: AstNode | undefined): void {
+  /**
+   * A binding pattern (no `assign`: its names are declared, only its defaults and computed
+   * keys are read) or an assignment target (its plain names are written, and read too where
+   * `assign.read` says so: `x += 1` used as a value).
+   */
+  private pattern(p: AstNode | undefined, assign?: { readonly read: boolean }): void {
     if (!p) return;
+    const inner = assign && { read: false };
     switch (p.type) {
       case 'Identifier':
+        if (assign) this.use(p.name as string, true, undefined, assign.read);
         return;
       case 'AssignmentPattern':
-        this.pattern(child(p, 'left'));
+        this.pattern(child(p, 'left'), inner);
         this.expr(child(p, 'right')!);
         return;
       case 'RestElement':
-        return this.pattern(child(p, 'argument'));
+        return this.pattern(child(p, 'argument'), inner);
       case 'ArrayPattern':
-        return children(p, 'elements').forEach((e) => this.pattern(e));
+        return children(p, 'elements').forEach((e) => this.pattern(e, inner));
       case 'ObjectPattern':
         for (const prop of children(p, 'properties')) {
-          if (prop.type === 'RestElement') this.pattern(prop);
+          if (prop.type === 'RestElement') this.pattern(prop, inner);
           else {
             if (prop.computed) this.expr(child(prop, 'key')!);
-            this.pattern(child(prop, 'value'));
+            this.pattern(child(prop, 'value'), inner);
           }
         }
         return;
       case 'TSParameterProperty':
-        return this.pattern(child(p, 'parameter'));
-      default:
-        this.expr(p);
-    }
-  }
-
-  /** An assignment target: its plain names are written, and read too where `read` says so (`x += 1` as a value). */
-  private target(p: AstNode | undefined, read = false): void {
-    if (!p) return;
-    switch (p.type) {
-      case 'Identifier':
-        return this.use(p.name as string, true, undefined, read);
-      case 'AssignmentPattern':
-        this.target(child(p, 'left'));
-        this.expr(child(p, 'right')!);
-        return;
-      case 'RestElement':
-        return this.target(child(p, 'argument'));
+        return this.pattern(child(p, 'parameter'), assign);
       case 'TSAsExpression':
       case 'TSSatisfiesExpression':
       case 'TSNonNullExpression':
       case 'TSTypeAssertion':
-        return this.target(child(p, 'expression'), read);
-      case 'ArrayPattern':
-        return children(p, 'elements').forEach((e) => this.target(e));
-      case 'ObjectPattern':
-        for (const prop of children(p, 'properties')) {
-          if (prop.type === 'RestElement') this.target(prop);
-          else {
-            if (prop.computed) this.expr(child(prop, 'key')!);
-            this.target(child(prop, 'value'));
-          }
+        if (assign) return this.pattern(child(p, 'expression'), assign);
+        return this.expr(p);
+      default:
+        if (assign) {
+          // `cfg.k = 2`, `Lab.prototype.h = f`: a mutation of what the name holds.
+          let root: AstNode | undefined = p;
+          while (root?.type === 'MemberExpression') root = child(root, 'object');
+          if (root?.type === 'Identifier') this.onWrite?.(root.name as string, this.depthOf(root.name as string));
         }
-        return;
-      default: {
-        // `cfg.k = 2`, `Lab.prototype.h = f`: a mutation of what the name holds.
-        let root: AstNode | undefined = p;
-        while (root?.type === 'MemberExpression') root = child(root, 'object');
-        if (root?.type === 'Identifier') this.onWrite?.(root.name as string, this.depthOf(root.name as string));
         this.expr(p);
-      }
     }
   }
 
@@ -303,7 +283,7 @@ class Walker {
         const names = head?.type === 'VariableDeclaration' && head.kind !== 'var' ? children(head, 'declarations').flatMap((d) => patternNames(child(d, 'id'))) : [];
         this.scoped(names, () => {
           if (head?.type === 'VariableDeclaration') this.stmt(head);
-          else if (head && s.type !== 'ForStatement') this.target(head);
+          else if (head && s.type !== 'ForStatement') this.pattern(head, { read: false });
           else if (head) this.expr(head);
           if (child(s, 'test')) this.expr(child(s, 'test')!);
           const update = child(s, 'update');
@@ -424,8 +404,8 @@ class Walker {
    * statement is an effect, not an input.
    */
   private assignment(e: AstNode, valueUsed: boolean): void {
-    if (e.type === 'UpdateExpression') return this.target(child(e, 'argument'), valueUsed);
-    this.target(child(e, 'left'), valueUsed && e.operator !== '=');
+    if (e.type === 'UpdateExpression') return this.pattern(child(e, 'argument'), { read: valueUsed });
+    this.pattern(child(e, 'left'), { read: valueUsed && e.operator !== '=' });
     this.expr(child(e, 'right')!);
   }
 
