@@ -16,4 +16,5 @@ export { MemoryStore } from './store/memory-store';
 export { RedisStore, type RedisStoreOptions, type RecordSize } from './store/redis-store';
 export type { RedisClient, RedisClientOptions } from './store/redis-client';
 export { encodeRecord, decodeRecord, RecordEncodeError, RecordDecodeError } from './store/codec';
+export type { Dependency as VersionDependency } from './version/dependency';
 export type { Store, RecordLocation, Lock, MaybePromise, StoredEntry, Usage, VersionMeta, WriteOptions } from './store/types';
