@@ -290,6 +290,58 @@ void imp.lazy(1).then((lazy) => {
   });
 });
 
+describe('a destructured catch parameter, and a memorious method reached through this', () => {
+  const dir = projectDir();
+  writeProject(
+    dir,
+    `
+import { memorious, Memorious } from 'funes';
+import { basename } from 'node:path';
+const D = 2;
+const K = 10;
+class Lab {
+  @memorious
+  m(x: number): number {
+    try {
+      throw {};
+    } catch ({ code = D }: any) {
+      return code * x + this.other(x);
+    }
+  }
+  @memorious
+  other(x: number): number {
+    return x * K;
+  }
+}
+const lab = new Lab();
+console.log(JSON.stringify({ out: lab.m(3), version: basename(Memorious.locate(lab.m)) }));
+`,
+  );
+
+  test.each([
+    ['a default in a destructured catch parameter', 'const D = 2;', 'const D = 5;'],
+    ['a constant read by another memorious method', 'const K = 10;', 'const K = 11;'],
+  ])('%s changes the version', (_what, from, to) => {
+    const before = tsx(dir);
+    const original = readFileSync(join(dir, 'main.ts'), 'utf8');
+    writeFileSync(join(dir, 'main.ts'), original.replace(from, to));
+    try {
+      const after = tsx(dir);
+      expect(after.out).not.toBe(before.out);
+      expect(after.version).not.toBe(before.version);
+    } finally {
+      writeFileSync(join(dir, 'main.ts'), original);
+    }
+  });
+
+  test('funes itself, linked into the project, is a package: none of its files are dependencies, and nothing of it is warned about', () => {
+    const { version, stderr } = tsx(dir);
+    const files = (meta(dir, 'Lab.m', version).dependencies as { file?: string }[]).map((d) => d.file ?? '');
+    expect(files.every((f) => f === '' || f === 'main.ts')).toBe(true);
+    expect(stderr).not.toContain('FUNES_HIDDEN_DEPENDENCY');
+  });
+});
+
 describe('plain JavaScript with CommonJS require', () => {
   const dir = projectDir();
   writeFileSync(join(dir, 'package.json'), '{}');

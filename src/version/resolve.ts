@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, extname, isAbsolute, join, resolve, sep } from 'node:path';
+import { isOwnFile } from './site';
 
 /** Where an import leads: a file of the project, a package, Node itself, or nowhere known. */
 export type ImportTarget =
@@ -37,6 +38,7 @@ export function resolveImport(from: string, specifier: string): ImportTarget {
   if (specifier.startsWith('node:') || builtinModules.includes(specifier)) return { kind: 'builtin' };
   if (specifier.startsWith('.') || isAbsolute(specifier)) {
     const file = findSource(resolve(dirname(from), specifier), TS_LIKE.test(from));
+    if (file && isOwnFile(file)) return { kind: 'package', name: 'funes' };
     return file ? { kind: 'file', file } : { kind: 'unresolved' };
   }
   const require = createRequire(from);
@@ -51,7 +53,8 @@ export function resolveImport(from: string, specifier: string): ImportTarget {
       return { kind: 'unresolved' };
     }
   }
-  if (found.split(sep).includes('node_modules')) return { kind: 'package', name: packageName(specifier) };
+  // funes itself, even linked into the project (npm link, a workspace), is a package.
+  if (found.split(sep).includes('node_modules') || isOwnFile(found)) return { kind: 'package', name: packageName(specifier) };
   return { kind: 'file', file: findSource(found, TS_LIKE.test(from)) ?? found };
 }
 

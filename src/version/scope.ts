@@ -294,7 +294,11 @@ class Walker {
         return;
       }
       case 'CatchClause':
-        return this.scoped(patternNames(child(s, 'param')), () => this.stmt(child(s, 'body')!));
+        return this.scoped(patternNames(child(s, 'param')), () => {
+          // `catch ({ code = D })`: a destructured parameter's defaults and keys are read.
+          this.pattern(child(s, 'param'));
+          this.stmt(child(s, 'body')!);
+        });
       case 'SwitchStatement':
         this.expr(child(s, 'discriminant')!);
         return this.statements(children(s, 'cases').flatMap((c) => [...(child(c, 'test') ? [{ type: 'ExpressionStatement', expression: child(c, 'test'), start: 0, end: 0 } as AstNode] : []), ...children(c, 'consequent')]));

@@ -24,6 +24,11 @@ const OWN_DIRS = ((): string[] => {
   return [...['dist', 'src', 'esm'].map((d) => join(root, d) + sep), dirname(__dirname) + sep];
 })();
 
+/** Whether `file` is part of funes itself: never the user's code, never a dependency to follow. */
+export function isOwnFile(file: string): boolean {
+  return OWN_DIRS.some((d) => file.startsWith(d));
+}
+
 /** Helpers a compiler emits (or imports) to apply decorators, whose frames stand between. */
 const HELPER = /^(?:_+|_ts_)?(?:decorat\w*|esDecorate|runInitializers|applyDecs\w*)$/;
 const HELPER_FILE = /[\\/]node_modules[\\/](?:tslib|reflect-metadata|@swc[\\/]helpers|@babel[\\/]runtime)[\\/]/;
@@ -47,7 +52,7 @@ export function declarationSite(): Site | undefined {
   for (const line of (stack ?? '').split('\n').slice(1)) {
     const frame = parseFrame(line);
     if (!frame) continue;
-    if (OWN_DIRS.some((d) => frame.file.startsWith(d)) || frame.file.startsWith('node:') || HELPER_FILE.test(frame.file)) continue;
+    if (isOwnFile(frame.file) || frame.file.startsWith('node:') || HELPER_FILE.test(frame.file)) continue;
     if (frame.fn && HELPER.test(frame.fn.split('.').pop()!)) continue;
     if (!frame.file.startsWith('/') && !/^[A-Za-z]:[\\/]/.test(frame.file)) return undefined;
     return { file: frame.file, line: frame.line, column: frame.column };
