@@ -142,6 +142,18 @@ function tsc(dir: string, extra: string[]): void {
   if (r.status !== 0) throw new Error(`tsc ${extra.join(' ')} failed:\n${r.stdout}${r.stderr}`);
 }
 
+/** Runs `body` with `from` replaced by `to` in `path`, which is restored afterwards. */
+function edited<T>(path: string, from: string, to: string, body: () => T): T {
+  const original = readFileSync(path, 'utf8');
+  expect(original).toContain(from);
+  writeFileSync(path, original.replace(from, to));
+  try {
+    return body();
+  } finally {
+    writeFileSync(path, original);
+  }
+}
+
 function meta(dir: string, method: string, version: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(dir, 'cache', method, version, 'meta.json'), 'utf8')) as Record<string, unknown>;
 }
@@ -197,15 +209,7 @@ describe('an edit changes the version exactly when it changes code the method re
     ['an imported function in another file', 'return x * 10;', 'return x * 11;', 'util.ts'],
   ];
   test.each(changes)('%s changes it', (_what, from, to, file = 'main.ts') => {
-    const path = join(dir, file);
-    const original = readFileSync(path, 'utf8');
-    expect(original).toContain(from);
-    writeFileSync(path, original.replace(from, to));
-    try {
-      expect(tsx(dir).version).not.toBe(base);
-    } finally {
-      writeFileSync(path, original);
-    }
+    expect(edited(join(dir, file), from, to, () => tsx(dir)).version).not.toBe(base);
   });
 
   const same: [string, string, string, string?][] = [
@@ -218,15 +222,7 @@ describe('an edit changes the version exactly when it changes code the method re
     ['an `as` cast and a non-null assertion', 'TABLE.b[0]!', '(TABLE.b[0] as number)'],
   ];
   test.each(same)('%s leaves it', (_what, from, to, file = 'main.ts') => {
-    const path = join(dir, file);
-    const original = readFileSync(path, 'utf8');
-    expect(original).toContain(from);
-    writeFileSync(path, original.replace(from, to));
-    try {
-      expect(tsx(dir).version).toBe(base);
-    } finally {
-      writeFileSync(path, original);
-    }
+    expect(edited(join(dir, file), from, to, () => tsx(dir)).version).toBe(base);
   });
 });
 
@@ -278,15 +274,8 @@ void imp.lazy(1).then((lazy) => {
     ['the key option, given in a variable', 'main.ts', '[input.x]', '[input.x, 0]', 0],
     ['a module loaded with import()', 'lazy.ts', 'return x * 3;', 'return x * 4;', 1],
   ])('%s changes the version', (_what, file, from, to, which) => {
-    const path = join(dir, file);
-    const original = readFileSync(path, 'utf8');
-    expect(original).toContain(from);
-    writeFileSync(path, original.replace(from, to));
-    try {
-      expect(tsx(dir).version.split('/')[which]).not.toBe(base.split('/')[which]);
-    } finally {
-      writeFileSync(path, original);
-    }
+    const after = edited(join(dir, file), from, to, () => tsx(dir));
+    expect(after.version.split('/')[which]).not.toBe(base.split('/')[which]);
   });
 });
 
@@ -323,15 +312,9 @@ console.log(JSON.stringify({ out: lab.m(3), version: basename(Memorious.locate(l
     ['a constant read by another memorious method', 'const K = 10;', 'const K = 11;'],
   ])('%s changes the version', (_what, from, to) => {
     const before = tsx(dir);
-    const original = readFileSync(join(dir, 'main.ts'), 'utf8');
-    writeFileSync(join(dir, 'main.ts'), original.replace(from, to));
-    try {
-      const after = tsx(dir);
-      expect(after.out).not.toBe(before.out);
-      expect(after.version).not.toBe(before.version);
-    } finally {
-      writeFileSync(join(dir, 'main.ts'), original);
-    }
+    const after = edited(join(dir, 'main.ts'), from, to, () => tsx(dir));
+    expect(after.out).not.toBe(before.out);
+    expect(after.version).not.toBe(before.version);
   });
 
   test('funes itself, linked into the project, is a package: none of its files are dependencies, and nothing of it is warned about', () => {

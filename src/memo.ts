@@ -5,6 +5,7 @@ import { FunesError, warnOnce } from './errors';
 import { dependencyText, digest } from './version/compiled';
 import { declarationSite, type Site } from './version/site';
 import { methodVersion, type MethodVersion } from './version/version';
+import { warnHidden, warnOverride } from './version/warnings';
 import { callKey } from './keying';
 import { parseDuration } from './limits';
 import type { MemoriousOptions } from './options';
@@ -135,16 +136,7 @@ export class MemoMethod implements RegisteredMethod {
       lookup: registered,
       format: FORMAT,
     });
-    if (made.hidden.length > 0) warnHidden(name, made);
-    if (made.origin === 'compiled' && this.site) {
-      warnOnce(
-        name,
-        'FUNES_HIDDEN_DEPENDENCY',
-        `its source was not found in ${this.site.file} (made by eval or new Function, renamed, or the file no longer matches the code that runs), ` +
-          'so its version is made from its compiled text and the module functions, constants and imports it reads are not followed; ' +
-          "declare it in a source file, or name what it depends on in the 'version' option",
-      );
-    }
+    if (made.hidden.length > 0) warnHidden(name, made.hidden);
     if (log.enabled) log('version %s %s from %s%s', name, made.version, made.origin, made.file ? ` (${made.file})` : '');
     this.made = made;
     this.id = { name, version: made.version };
@@ -252,16 +244,7 @@ export class MemoMethod implements RegisteredMethod {
       const text = dependencyText(this, runtime, home, registered);
       key = text === this.homeText ? '' : digest(text);
       this.dispatchKeys.set(runtime, key);
-      if (key !== '') {
-        const sub = (typeof runtime === 'function' ? runtime : (runtime as { constructor?: Function }).constructor)?.name || 'a subclass';
-        warnOnce(
-          `${this.identity().name} (on ${sub})`,
-          'FUNES_HIDDEN_DEPENDENCY',
-          `${sub} overrides code this method reaches through this or super: calls on it get keys of their own, made from the ` +
-            "overriding code's compiled text, but what that code reads (module functions, constants, imports) is not followed; " +
-            "name what it depends on in the 'version' option, or pass it as an argument",
-        );
-      }
+      if (key !== '') warnOverride(this.identity().name, runtime);
     }
     return key;
   }
@@ -296,17 +279,6 @@ export class MemoMethod implements RegisteredMethod {
       });
     });
   }
-}
-
-/** One warning per method naming every value its version cannot see. */
-function warnHidden(name: string, made: MethodVersion): void {
-  const names = made.hidden.map((h) => `'${h.name}' (${h.why})`).join('; ');
-  warnOnce(
-    name,
-    'FUNES_HIDDEN_DEPENDENCY',
-    `its results depend on values its version cannot see: ${names}. A change to them will not retire stored results: ` +
-      "pass such a value as an argument, keep it on the instance, or name what it stands for in the 'version' option",
-  );
 }
 
 /** One call on its way through the miss path. */

@@ -1,6 +1,7 @@
 import { child, children, identifierName, isNode, keyName, type AstNode } from './ast';
 import { parseProgram } from './parse';
-import { lexicalNames, patternNames, reassignedNames, varNames } from './scope';
+import { lexicalNames, patternNames, varNames } from './declarations';
+import { reassignedNames } from './scope';
 import { readOnce, sourceOf, type ModuleSource } from './sources';
 
 /** What a module-level name is bound to. */

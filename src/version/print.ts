@@ -15,14 +15,22 @@ function writeNode(gen: Generator, node: AstNode, state: State): void {
 function withDecorators(kind: string): (this: Generator, node: AstNode, state: State) => void {
   return function (this: Generator, node, state) {
     for (const d of (node.decorators as AstNode[] | undefined) ?? []) {
-      state.write('@');
-      writeNode(this, d.expression as AstNode, state);
+      writeNode(this, d, state);
       state.write(' ');
     }
     base[kind]!.call(this, node, state);
   };
 }
 
+
+/** A printer that writes `before`, the child in `field`, then `after`. */
+function around(before: string, field: string, after: string): (this: Generator, node: AstNode, state: State) => void {
+  return function (this: Generator, node, state) {
+    state.write(before);
+    writeNode(this, node[field] as AstNode, state);
+    if (after) state.write(after);
+  };
+}
 
 /** astring prints ESTree; these teach it TypeScript's runtime constructs and decorators. */
 const generator: Generator = {
@@ -79,20 +87,9 @@ const generator: Generator = {
     writeNode(this, node.moduleReference as AstNode, state);
     state.write(';\n');
   },
-  TSExternalModuleReference(node, state) {
-    state.write('require(');
-    writeNode(this, node.expression as AstNode, state);
-    state.write(')');
-  },
-  TSExportAssignment(node, state) {
-    state.write('export = ');
-    writeNode(this, node.expression as AstNode, state);
-    state.write(';\n');
-  },
-  Decorator(node, state) {
-    state.write('@');
-    writeNode(this, node.expression as AstNode, state);
-  },
+  TSExternalModuleReference: around('require(', 'expression', ')'),
+  TSExportAssignment: around('export = ', 'expression', ';\n'),
+  Decorator: around('@', 'expression', ''),
 };
 
 /**

@@ -68,7 +68,18 @@ function fromCompiled(request: VersionRequest): MethodVersion {
     origin: 'compiled',
     source: Function.prototype.toString.call(method.original),
     dependencies: packages,
-    hidden: [],
+    // Where the decorator's file is known, its source was there but not found or not matched.
+    hidden: request.site
+      ? [
+          {
+            name: 'its own source',
+            why:
+              `it was not found in ${request.site.file} (made by eval or new Function, renamed, or the file no longer matches the code that runs), ` +
+              'so its version is made from its compiled text and the module functions, constants and imports it reads are not followed; ' +
+              'declare it in a source file',
+          },
+        ]
+      : [],
   };
 }
 
