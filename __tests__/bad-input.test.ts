@@ -117,7 +117,7 @@ describe('arguments that cannot be hashed: FUNES_UNHASHABLE naming the parameter
     }
     expect(error).toBeInstanceOf(FunesError);
     expect((error as FunesError).code).toBe('FUNES_UNHASHABLE');
-    expect((error as FunesError).message).toContain(`'${param}'`);
+    expect((error as FunesError).message).toContain(`args.${param}`);
   });
 });
 

@@ -93,7 +93,7 @@ describe('keys and what they cannot see', () => {
     expect(sameKey({ b: 1, [s]: 1 }, { b: 1, [s]: 1 })).toBe(true);
   });
 
-  test('a function in the key is warned about once: closures of one source look alike', () => {
+  test('a closure in the key is refused, naming its path: closures of one source over different values would look alike', () => {
     class Closures {
       constructor(readonly g: (x: number) => number) {}
 
@@ -102,14 +102,30 @@ describe('keys and what they cannot see', () => {
         return this.g(x);
       }
     }
+    const make = (k: number): Closures => new Closures((x) => x * k);
+    expect(() => make(2).f(1)).toThrow(expect.objectContaining({ code: 'FUNES_UNHASHABLE', message: expect.stringMatching(/this\.g is a function, and it reads k from outside itself/) }));
+  });
+
+  test('a function that reads nothing from outside is keyed by its source, with one warning naming its path', () => {
+    let runs = 0;
+    class Holder {
+      constructor(readonly opts: { fn: (x: number) => number }) {}
+
+      @memorious
+      f(x: number): number {
+        runs++;
+        return this.opts.fn(x);
+      }
+    }
     const spy = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
-      const make = (k: number): Closures => new Closures((x) => x * k);
-      make(2).f(1);
-      make(3).f(1);
+      expect(new Holder({ fn: (x) => x * 2 }).f(1)).toBe(2);
+      expect(new Holder({ fn: (x) => x * 2 }).f(1)).toBe(2);
+      expect(new Holder({ fn: (x) => x * 3 }).f(1)).toBe(3);
+      expect(runs).toBe(2);
       const warned = spy.mock.calls.filter((c) => (c[1] as { code?: string } | undefined)?.code === 'FUNES_FUNCTION_IN_KEY');
       expect(warned).toHaveLength(1);
-      expect(String(warned[0]![0])).toContain('Closures.f');
+      expect(String(warned[0]![0])).toContain('Holder.f: this.opts.fn is a function');
     } finally {
       spy.mockRestore();
     }

@@ -63,7 +63,7 @@ describe('argument keys', () => {
     // The same bytes seen as another type are another value.
     expect(sameRecord(new Float64Array([3.25]), new Uint8Array(new Float64Array([3.25]).buffer))).toBe(false);
     expect(sameRecord(new Int8Array([-1]), new Uint8Array([255]))).toBe(false);
-    // object-hash alone throws on BigInt64Array.
+    // BigInt64Array once threw in the hasher funes used before its own.
     expect(sameRecord(new BigInt64Array([1n]), new BigInt64Array([1n]))).toBe(true);
     expect(sameRecord(new BigInt64Array([1n]), new BigInt64Array([2n]))).toBe(false);
     // A view is its own window of bytes, not the whole buffer behind it.
@@ -123,8 +123,8 @@ describe('argument keys', () => {
     expect(caught).toBeInstanceOf(FunesError);
     expect(caught).toBeInstanceOf(TypeError);
     expect((caught as FunesError).code).toBe('FUNES_UNHASHABLE');
-    expect((caught as FunesError).message).toMatch(/'right'/);
-    expect((caught as FunesError).message).not.toMatch(/'left'/);
+    expect((caught as FunesError).message).toMatch(/args\.right\b/);
+    expect((caught as FunesError).message).not.toMatch(/args\.left/);
     expect(runs).toBe(before);
   });
 });

@@ -1,13 +1,17 @@
-import { memorious, Memorious } from '../src';
+import { keyOf, memorious, Memorious } from '../src';
 import { tempCache } from './helpers/cache';
 
 tempCache();
 
 describe('methods that use private members', () => {
-  test('can be decorated, and are cached', () => {
+  test('can be decorated; #private state is refused by the key unless the class says what identifies it', () => {
     let runs = 0;
     class Scaled {
-      #factor = 3;
+      #factor: number;
+
+      constructor(factor: number) {
+        this.#factor = factor;
+      }
 
       #times(x: number): number {
         return x * this.#factor;
@@ -19,11 +23,33 @@ describe('methods that use private members', () => {
         return this.#times(x);
       }
     }
-    const s = new Scaled();
-    expect(s.f(2)).toBe(6);
-    expect(s.f(2)).toBe(6);
-    expect(runs).toBe(1);
+    expect(() => new Scaled(3).f(2)).toThrow(
+      expect.objectContaining({ code: 'FUNES_UNHASHABLE', message: expect.stringMatching(/this is an instance of Scaled, whose class Scaled declares #private fields.*keyOf/) }),
+    );
+    expect(runs).toBe(0);
     expect(Reflect.getMetadata('funes:params', Scaled.prototype.f)).toEqual(['x']);
+
+    class Keyed {
+      #factor: number;
+
+      constructor(factor: number) {
+        this.#factor = factor;
+      }
+
+      [keyOf](): unknown {
+        return this.#factor;
+      }
+
+      @memorious
+      f(x: number): number {
+        runs++;
+        return x * this.#factor;
+      }
+    }
+    expect(new Keyed(3).f(2)).toBe(6);
+    expect(new Keyed(3).f(2)).toBe(6);
+    expect(new Keyed(4).f(2)).toBe(8);
+    expect(runs).toBe(2);
   });
 
   test('change version when a private helper changes, since no prototype shows it', () => {

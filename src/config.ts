@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { FunesError } from './errors';
+import { parseDuration } from './limits';
 import { FileStore } from './store/file-store';
 import type { Store } from './store/types';
 
@@ -19,9 +20,23 @@ export interface FunesConfig {
    * @example `Memorious.configure({ store: new RedisStore({ url: 'redis://cache:6379' }) })`
    */
   readonly store?: Store;
+  /**
+   * How long making one call's key may take before funes warns (`FUNES_SLOW_KEY`, once per
+   * method), in milliseconds or as a duration such as `'50ms'`; `undefined` returns to the default.
+   * @default 10 ms
+   * @example `Memorious.configure({ slowKey: '100ms' })`
+   */
+  readonly slowKey?: number | string;
 }
 
 let settings: FunesConfig = {};
+const DEFAULT_SLOW_KEY_MS = 10;
+let slowKey = DEFAULT_SLOW_KEY_MS;
+
+/** Milliseconds a call's key may take before `FUNES_SLOW_KEY`. */
+export function slowKeyMs(): number {
+  return slowKey;
+}
 const stores = new Map<string, FileStore>();
 
 export function configure(config: FunesConfig): void {
@@ -37,8 +52,11 @@ export function configure(config: FunesConfig): void {
       if (value !== undefined && !isStore(value)) {
         throw new FunesError('FUNES_BAD_OPTION', 'Memorious.configure: store must be a Store (FileStore, MemoryStore, RedisStore or your own)');
       }
+    } else if (key === 'slowKey') {
+      if (value !== undefined) slowKey = parseDuration(value as number | string, 'slowKey');
+      else slowKey = DEFAULT_SLOW_KEY_MS;
     } else {
-      throw new FunesError('FUNES_BAD_OPTION', `Memorious.configure has no setting '${key}'; known: cacheDir, store`);
+      throw new FunesError('FUNES_BAD_OPTION', `Memorious.configure has no setting '${key}'; known: cacheDir, store, slowKey`);
     }
   }
   settings = { ...settings, ...config };

@@ -49,6 +49,10 @@ export class FunesError extends TypeError {
  */
 export type FunesWarningCode =
   | 'FUNES_UNSERIALIZABLE'
+  /** An argument cannot be stored in the record; a placeholder stands in for it, and the output is stored. */
+  | 'FUNES_UNSERIALIZABLE_INPUT'
+  /** Making a call's key took longer than the `slowKey` threshold; names the largest part. */
+  | 'FUNES_SLOW_KEY'
   | 'FUNES_LOSSY_OUTPUT'
   | 'FUNES_FUNCTION_IN_KEY'
   | 'FUNES_WRITE_FAILED'

@@ -5,6 +5,7 @@ export { Memorious, type AnyMethod, type MethodStats } from './inspect';
 export type { PruneOptions, PruneSummary } from './maintenance/prune';
 export type { ClearSummary } from './maintenance/stale';
 export { withSeed } from './seeded';
+export { keyOf, type KeyOf } from './key/key-of';
 export { FunesError, type FunesErrorCode, type FunesWarningCode } from './errors';
 export { PARAMS_METADATA } from './memo';
 export type { MemoriousOptions } from './options';

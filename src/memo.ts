@@ -6,7 +6,9 @@ import { dependencyText, digest } from './version/compiled';
 import { declarationSite, type Site } from './version/site';
 import { methodVersion, type MethodVersion } from './version/version';
 import { warnHidden, warnOverride } from './version/warnings';
-import { callKey } from './keying';
+import { callKey, partHash, type CallKey, type IgnoredPath } from './key/call-key';
+import { explainMiss } from './key/explain';
+import { snapshotInput } from './input-snapshot';
 import { parseDuration } from './limits';
 import type { MemoriousOptions } from './options';
 import { bindArguments, readParams, type Param } from './params';
@@ -37,6 +39,8 @@ export class MemoMethod implements RegisteredMethod {
   readonly counts = new CallCounts();
   readonly paramNames: readonly string[];
   private readonly params: readonly Param[];
+  /** What `ignore` leaves out of the key: parameters, and properties of destructured ones. */
+  private readonly ignored: readonly IgnoredPath[];
   readonly maxAge: number | undefined;
   /** Declared async (or down-levelled from it): its callers get a Promise, so they may wait without blocking. */
   private readonly async: boolean;
@@ -74,14 +78,7 @@ export class MemoMethod implements RegisteredMethod {
     }
     this.params = params;
     this.paramNames = params.map((p) => p.name);
-    for (const name of options.ignore ?? []) {
-      if (!this.paramNames.includes(name) && name !== 'global_seed') {
-        throw new FunesError(
-          'FUNES_BAD_OPTION',
-          `@memorious ignore: '${name}' is not a parameter of '${String(member)}' (its parameters: ${this.paramNames.join(', ') || 'none'})`,
-        );
-      }
-    }
+    this.ignored = (options.ignore ?? []).map((name) => ignoredPath(params, name, String(member)));
     this.maxAge = options.maxAge === undefined ? undefined : parseDuration(options.maxAge);
     this.async = parsed.async;
     this.locks = options.lock ?? parsed.async;
@@ -160,7 +157,8 @@ export class MemoMethod implements RegisteredMethod {
     const { name, version } = this.identity();
     const input = bindArguments(this.params, args);
     if (seed !== undefined) input.global_seed = seed;
-    const loc: RecordLocation = { method: name, version, key: callKey(this.options, name, input, self, this.dispatchKey(self)) };
+    const made = callKey(this.options, name, input, this.ignored, self, this.dispatchKey(self));
+    const loc: RecordLocation = { method: name, version, key: made.key };
     const store = this.store();
     const flight = `${storeId(store)}\u0000${loc.key}`;
     // Identical calls join a pending one; most processes never have any pending.
@@ -168,11 +166,12 @@ export class MemoMethod implements RegisteredMethod {
     if (pending) return pending;
     if (store.synchronous) {
       const hit = readRecord(store, loc, this.maxAge) as StoredRecord | undefined;
-      return hit ? this.serve(hit) : this.miss({ self, args, seed, input, store, loc, flight });
+      // Nothing has run since the call began: the input is still as it was given.
+      return hit ? this.serve(hit) : this.miss({ self, args, seed, input: this.snapshot(name, input), made, store, loc, flight });
     }
     // Sync methods cannot wait for an asynchronous store: it was configured after them.
     if (!this.async) throw asyncStoreError(name);
-    const call: Call = { self, args, seed, input, store, loc, flight };
+    const call: Call = { self, args, seed, input: this.snapshot(name, input), made, store, loc, flight };
     return this.share(
       flight,
       Promise.resolve(readRecord(store, loc, this.maxAge)).then((hit) => (hit ? this.serve(hit) : this.miss(call))),
@@ -185,7 +184,19 @@ export class MemoMethod implements RegisteredMethod {
     return hit.async ? Promise.resolve(hit.output) : hit.output;
   }
 
+  /** The input as the record will keep it, taken before anything can change it. */
+  private snapshot(name: string, input: Record<string, unknown>): Record<string, unknown> {
+    return snapshotInput(input, (param, placeholder) =>
+      warnOnce(
+        name,
+        'FUNES_UNSERIALIZABLE_INPUT',
+        `argument '${param}' cannot be stored in the record (v8.serialize refuses it); the record keeps ${placeholder} in its place, and the output is stored as usual`,
+      ),
+    );
+  }
+
   private miss(call: Call): unknown {
+    if (log.enabled) explainMiss(call.store, call.loc, call.made);
     if (!this.locks || !call.store.tryLock) return this.compute(call, call.store.synchronous);
     const flight: Flight = {
       store: call.store,
@@ -261,6 +272,7 @@ export class MemoMethod implements RegisteredMethod {
       key: loc.key,
       async,
       created: Date.now(),
+      parts: Object.fromEntries(call.made.parts.map((p) => [p.path, partHash(p.text)])),
     };
     return then(writeRecord(store, loc, record, this.maxAge), (stored) => {
       if (!stored || this.noted.has(store)) return;
@@ -286,11 +298,31 @@ interface Call {
   readonly self: unknown;
   readonly args: unknown[];
   readonly seed: GlobalSeed | undefined;
+  /** The input as the call began, as the record keeps it. */
   readonly input: Record<string, unknown>;
+  readonly made: CallKey;
   readonly store: Store;
   readonly loc: RecordLocation;
   /** Identifies identical calls in this process. */
   readonly flight: string;
+}
+
+/**
+ * What an `ignore` name leaves out: a parameter, or a property of a destructured object
+ * parameter (`kw2` of `{ kw1 = 'x', kw2 = 'y' } = {}`), which has no name of its own.
+ */
+function ignoredPath(params: readonly Param[], name: string, member: string): IgnoredPath {
+  if (name === 'global_seed' || params.some((p) => p.name === name)) return [name];
+  const owners = params.filter((p) => p.pattern?.properties.some((q) => q.name === name));
+  if (owners.length === 1) return [owners[0]!.name, name];
+  const properties = params.flatMap((p) => p.pattern?.properties.map((q) => q.name) ?? []);
+  const known = [...params.filter((p) => !p.pattern).map((p) => p.name), ...properties];
+  throw new FunesError(
+    'FUNES_BAD_OPTION',
+    owners.length > 1
+      ? `@memorious ignore: '${name}' is a property of more than one destructured parameter of '${member}', so it cannot say which`
+      : `@memorious ignore: '${name}' is not a parameter of '${member}', nor a property of a destructured one (known: ${known.join(', ') || 'none'})`,
+  );
 }
 
 /** The error for a sync method whose store can only answer later. */

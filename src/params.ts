@@ -6,6 +6,15 @@ export interface Param {
   readonly rest: boolean;
   /** Present when the source gives a literal default (`epochs = 10`). */
   readonly default?: { readonly value: unknown };
+  /** For a destructured object parameter (`{ kw1 = 'x', kw2 }`), what it takes from the object given. */
+  readonly pattern?: ObjectPattern;
+}
+
+/** The properties a destructured object parameter reads, each with its literal default if it has one. */
+export interface ObjectPattern {
+  readonly properties: readonly { readonly name: string; readonly default?: { readonly value: unknown } }[];
+  /** `...rest`: every other property is read too. */
+  readonly rest: boolean;
 }
 
 /** The name a destructured or surplus argument gets in the record: its position. */
@@ -34,12 +43,40 @@ function describe(p: Pattern, index: number): Param {
   }
   if (p.type === 'AssignmentPattern') {
     const name = p.left.type === 'Identifier' ? p.left.name : positionalName(index);
-    const value = literal(p.right);
-    // Frozen, so one copy serves every call: the method itself never sees it (it gets
-    // `undefined` and evaluates its own default), only the record's input does.
-    return value === NOT_LITERAL ? { name, rest: false } : { name, rest: false, default: { value: deepFreeze(value) } };
+    const pattern = p.left.type === 'ObjectPattern' ? objectPattern(p.left) : undefined;
+    const value = literalDefault(p.right);
+    return { name, rest: false, ...(value && { default: value }), ...(pattern && { pattern }) };
   }
-  return { name: positionalName(index), rest: false };
+  const pattern = p.type === 'ObjectPattern' ? objectPattern(p) : undefined;
+  return { name: positionalName(index), rest: false, ...(pattern && { pattern }) };
+}
+
+/**
+ * A default that is a literal, frozen so one copy serves every call: the method itself
+ * never sees it (it gets `undefined` and evaluates its own default), only the key and the
+ * record's input do.
+ */
+function literalDefault(e: Expression): { value: unknown } | undefined {
+  const value = literal(e);
+  return value === NOT_LITERAL ? undefined : { value: deepFreeze(value) };
+}
+
+/** What `{ kw1 = 'x', kw2, ...rest }` reads, or undefined when a computed key hides it. */
+function objectPattern(p: Extract<Pattern, { type: 'ObjectPattern' }>): ObjectPattern | undefined {
+  const properties: { name: string; default?: { value: unknown } }[] = [];
+  let rest = false;
+  for (const prop of p.properties) {
+    if (prop.type === 'RestElement') {
+      rest = true;
+      continue;
+    }
+    if (prop.computed) return undefined;
+    const name = prop.key.type === 'Identifier' ? prop.key.name : prop.key.type === 'Literal' ? String(prop.key.value) : undefined;
+    if (name === undefined) return undefined;
+    const value = prop.value.type === 'AssignmentPattern' ? literalDefault(prop.value.right) : undefined;
+    properties.push(value ? { name, default: value } : { name });
+  }
+  return { properties, rest };
 }
 
 /** Evaluates a default that is a literal; anything else cannot be known before the call. */
@@ -152,7 +189,11 @@ function awaiterParams(fn: FunctionNode): Pattern[] | undefined {
 /**
  * Maps arguments to names: declared parameters in order (a literal default standing in
  * for `undefined`, a rest parameter as an array), then any surplus argument under its
- * position, since every argument given can change the result.
+ * position, since every argument given can change the result; but not a trailing run of
+ * `undefined` beyond the declared parameters, which the method cannot tell from nothing.
+ * A destructured object parameter is bound to the properties it reads, literal defaults
+ * filled in, so `f(1, 2, { kw1: 3 })` and `f(1, 2, { kw1: 3, kw2: 'y' })` are one input
+ * when `kw2` defaults to `'y'`.
  */
 export function bindArguments(params: readonly Param[], args: readonly unknown[]): Record<string, unknown> {
   const input: Record<string, unknown> = {};
@@ -164,8 +205,27 @@ export function bindArguments(params: readonly Param[], args: readonly unknown[]
       continue;
     }
     const given = args[i++];
-    input[p.name] = given === undefined && p.default ? p.default.value : given;
+    const value = given === undefined && p.default ? p.default.value : given;
+    input[p.name] = p.pattern ? destructured(p.pattern, value) : value;
   }
-  for (; i < args.length; i++) input[positionalName(i)] = args[i];
+  let end = args.length;
+  while (end > i && args[end - 1] === undefined) end--;
+  for (; i < end; i++) input[positionalName(i)] = args[i];
   return input;
+}
+
+/** What a destructured parameter reads of a plain object: its properties, defaults for those missing or `undefined`. */
+function destructured(pattern: ObjectPattern, given: unknown): unknown {
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) return given;
+  const proto = Object.getPrototypeOf(given) as object | null;
+  if (proto !== null && proto !== Object.prototype) return given;
+  const source = given as Record<string, unknown>;
+  const bound: Record<string, unknown> = {};
+  if (pattern.rest) for (const key of Object.keys(source)) if (source[key] !== undefined) bound[key] = source[key];
+  for (const { name, default: fallback } of pattern.properties) {
+    const value = source[name] === undefined && fallback ? fallback.value : source[name];
+    if (value !== undefined) bound[name] = value;
+    else delete bound[name];
+  }
+  return bound;
 }

@@ -2,7 +2,7 @@
  * The on-disk format. Bump it whenever keys, versions or the record's shape change
  * meaning: it is part of every version hash, so old caches miss cleanly.
  */
-export const FORMAT = 3;
+export const FORMAT = 4;
 
 /**
  * One remembered call, as stored: `v8.deserialize(readFileSync(file))` returns exactly this.
@@ -31,6 +31,11 @@ export interface StoredRecord<Output = unknown> {
   readonly async: boolean;
   /** When it was written, milliseconds since the epoch. */
   readonly created: number;
+  /**
+   * What the key was made of: a short hash of each argument (`args.lr`) and each field of
+   * the instance (`this.data`), by path. With `DEBUG=funes`, a miss is explained by them.
+   */
+  readonly parts?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { slowKeyMs } from '../config';
+import { FunesError, warnOnce } from '../errors';
+import type { MemoriousOptions } from '../options';
+import { KeyRefusal, WAYS_OUT } from './refusal';
+import { KeyWriter } from './writer';
+
+/** A parameter, or a property of a destructured parameter (`['$2', 'kw2']`), left out of the key. */
+export type IgnoredPath = readonly [string] | readonly [string, string];
+
+/** One call's key, and the parts it was made of, for the record and for explaining misses. */
+export interface CallKey {
+  /** The argument hash: 64 hex digits. */
+  readonly key: string;
+  /** The canonical text of each argument and each field of `this` (or `this[keyOf]()`), by path. */
+  readonly parts: readonly { readonly path: string; readonly text: string }[];
+}
+
+/**
+ * The argument hash of one call under a method's options: the input (less `ignore`d
+ * parameters and properties) and the instance's state, or whatever a `key` option makes
+ * of them, and (for a subclass that changes what the method reaches) which code runs.
+ *
+ * @throws FunesError `FUNES_UNHASHABLE` naming the path of a value no key can capture.
+ */
+export function callKey(
+  options: MemoriousOptions,
+  name: string,
+  input: Record<string, unknown>,
+  ignored: readonly IgnoredPath[],
+  self: unknown,
+  dispatch: string,
+): CallKey {
+  const start = performance.now();
+  const writers: KeyWriter[] = [];
+  let text: string;
+  // The key option's own errors are the caller's, and reach it as they are.
+  const material = options.key ? options.key(input, self) : undefined;
+  try {
+    if (options.key) {
+      const writer = new KeyWriter('key()');
+      writers.push(writer);
+      text = `K${writer.write(material)}`;
+    } else {
+      const args = new KeyWriter('args');
+      writers.push(args);
+      text = `I${args.write(ignored.length > 0 ? without(input, ignored) : input)}`;
+      if (!options.ignoreThis) {
+        const state = new KeyWriter('this');
+        writers.push(state);
+        text += state.state(self);
+      }
+    }
+  } catch (error) {
+    throw unhashable(name, error);
+  }
+  const key = createHash('sha256').update(text + dispatch, 'utf16le').digest('hex');
+  const fn = writers.find((w) => w.firstFunction !== undefined)?.firstFunction;
+  if (fn !== undefined) {
+    warnOnce(
+      name,
+      'FUNES_FUNCTION_IN_KEY',
+      `${fn} is a function, keyed by its source: it reads nothing but its parameters, its own this and the globals, ` +
+        'so the same source does the same; if it depends on anything else, pass that as data',
+    );
+  }
+  const took = performance.now() - start;
+  if (took > slowKeyMs() && hashedBytes(text, writers) >= SLOW_KEY_MIN_BYTES) warnSlow(name, took, writers);
+  return { key, parts: writers.flatMap((w) => w.tops.map(({ path, text }) => ({ path, text }))) };
+}
+
+/** The SHA-256 of one part's text, as the record keeps it. */
+export function partHash(text: string): string {
+  return createHash('sha256').update(text, 'utf16le').digest('hex').slice(0, 16);
+}
+
+/**
+ * A key this small cannot be slow because of its data: a first call's one-time work, or a
+ * loaded machine, took the time. Warning then would only blame the wrong thing.
+ */
+const SLOW_KEY_MIN_BYTES = 64 * 1024;
+
+function hashedBytes(text: string, writers: readonly KeyWriter[]): number {
+  let bytes = text.length * 2;
+  for (const w of writers) bytes += w.binary;
+  return bytes;
+}
+
+function warnSlow(name: string, ms: number, writers: readonly KeyWriter[]): void {
+  const largest = writers.flatMap((w) => w.tops).sort((a, b) => b.bytes - a.bytes)[0];
+  const part = largest ? `; the largest part is ${largest.path} (${formatBytes(largest.bytes)} hashed)` : '';
+  warnOnce(
+    name,
+    'FUNES_SLOW_KEY',
+    `making the key of a call took ${ms.toFixed(1)} ms, over the ${slowKeyMs()} ms threshold${part}. ` +
+      'Every call pays this, hits included: give a large value\'s class a [keyOf]() that returns its identity ' +
+      "(import { keyOf } from 'funes'), leave it out with ignore or ignoreThis, or say what the key is made of with key; " +
+      'Memorious.configure({ slowKey }) sets the threshold',
+  );
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MB`;
+  if (bytes >= 2 ** 10) return `${(bytes / 2 ** 10).toFixed(1)} kB`;
+  return `${bytes} bytes`;
+}
+
+function without(input: Record<string, unknown>, ignored: readonly IgnoredPath[]): Record<string, unknown> {
+  const kept: Record<string, unknown> = { ...input };
+  for (const [param, property] of ignored) {
+    if (property === undefined) {
+      delete kept[param];
+    } else if (typeof kept[param] === 'object' && kept[param] !== null) {
+      const inner: Record<string, unknown> = { ...(kept[param] as Record<string, unknown>) };
+      delete inner[property];
+      kept[param] = inner;
+    }
+  }
+  return kept;
+}
+
+/** The error for a value no key can capture, naming where it is and the ways out. */
+function unhashable(name: string, error: unknown): FunesError {
+  if (error instanceof KeyRefusal) {
+    return new FunesError('FUNES_UNHASHABLE', `${name}: ${error.path} ${error.why}. To key this call, ${WAYS_OUT}`, { cause: error });
+  }
+  const why = error instanceof Error ? error.message : String(error);
+  return new FunesError('FUNES_UNHASHABLE', `${name}: the input cannot be made into a key (${why}). To key this call, ${WAYS_OUT}`, {
+    cause: error,
+  });
+}

@@ -1,0 +1,403 @@
+import { EventEmitter } from 'node:events';
+import { types, inspect } from 'node:util';
+import { bytesDigest, numbersDigest } from './binary';
+import { classCode, functionCode } from './code';
+import { keyOf } from './key-of';
+import { KeyRefusal } from './refusal';
+import { resourceKind } from './resources';
+
+/**
+ * The canonical text of values, for keys: one writer, one set of rules, for arguments
+ * and instance state at any depth. Equal values give equal text in any process, whatever
+ * the order of object keys or of Map and Set insertion; different values give different
+ * text. Every value is written with a type tag and, where its text could run into the
+ * next, a length, so no two values meet by concatenation and no string can forge a tag.
+ * The text is hashed as UTF-16 code units (see `call-key.ts`), so every distinct string,
+ * lone surrogates included, stays distinct.
+ *
+ * Values are equal when they are the same primitive (by `Object.is`, so `-0` is not `0`
+ * and `NaN` is `NaN`), or objects of the same kind whose content and own properties
+ * (enumerable or not) are equal, key order aside; see docs/guide.md for each kind.
+ */
+export class KeyWriter {
+  /** Objects on the path from the root to the value being written: a cycle refers back to one. */
+  private readonly ancestors: object[] = [];
+  /** The path to the value being written, for messages: `args`, `.params`, `[3]`. */
+  private readonly at: string[];
+  /** The path of the first function keyed by its source, for the warning. */
+  firstFunction: string | undefined;
+  /** Bytes hashed apart from the text (binary data, number arrays), for the slow-key report. */
+  binary = 0;
+  /** The text of each property of the root (each argument, each field of `this`) and its size in bytes hashed. */
+  readonly tops: { readonly path: string; readonly text: string; readonly bytes: number }[] = [];
+
+  constructor(root: string) {
+    this.at = [root];
+  }
+
+  /** Where the writer is, as a path from its root. */
+  here(): string {
+    return this.at.join('');
+  }
+
+  /** Writes `value` under a path segment of the one being written. */
+  child(segment: string, value: unknown): string {
+    this.at.push(segment);
+    const text = this.write(value);
+    this.at.pop();
+    return text;
+  }
+
+  write(value: unknown): string {
+    switch (typeof value) {
+      case 'string':
+        return `s${value.length}:${value}`;
+      case 'number':
+        return Object.is(value, -0) ? 'd-0;' : `d${value};`;
+      case 'boolean':
+        return value ? 't' : 'f';
+      case 'undefined':
+        return 'u';
+      case 'bigint':
+        return `b${value};`;
+      case 'symbol':
+        return this.symbol(value);
+      case 'function':
+        return this.fn(value);
+      default:
+        return value === null ? 'n' : this.object(value as object);
+    }
+  }
+
+  /** A registered symbol by its registry key; any other by its description, which is all another process can know of it. */
+  private symbol(value: symbol): string {
+    const registered = Symbol.keyFor(value);
+    const text = registered ?? value.description ?? '';
+    return `${registered === undefined ? 'y' : 'Y'}${text.length}:${text}`;
+  }
+
+  private fn(value: Function): string {
+    const code = functionCode(value);
+    if ('refused' in code) throw new KeyRefusal(this.here(), `is a function, and ${code.refused}`);
+    this.firstFunction ??= this.here();
+    return `F${code.text.length}:${code.text}`;
+  }
+
+  private object(value: object): string {
+    const back = this.ancestors.lastIndexOf(value);
+    if (back >= 0) return `^${this.ancestors.length - back};`;
+    // No try/finally: a throw abandons the whole writer, path and all.
+    this.ancestors.push(value);
+    const text = this.structure(value);
+    this.ancestors.pop();
+    return text;
+  }
+
+  private structure(value: object): string {
+    if (typeof (value as { [keyOf]?: unknown })[keyOf] === 'function') return this.keyed(value);
+    const proto = Object.getPrototypeOf(value) as object | null;
+    if (Array.isArray(value) && isIntrinsic(proto, 'Array')) return this.array(value);
+    if (proto === null || isIntrinsic(proto, 'Object')) {
+      if (types.isArgumentsObject(value)) return this.array(Array.from(value as ArrayLike<unknown>));
+      return `o${this.props(value, Object.getOwnPropertyNames(value))}`;
+    }
+    return this.instance(value, proto);
+  }
+
+  /**
+   * The state of `this`: what its `[keyOf]()` returns, or its own properties and built-in
+   * content, under the same refusals as any instance. Its class is left out: the version
+   * already stands for the code the method reaches, so editing another method keeps keys.
+   * A class (the `this` of a static method) counts by its own enumerable properties, its
+   * static fields.
+   */
+  state(self: unknown): string {
+    if (typeof self === 'function') return `Sf${this.props(self, Object.keys(self))}`;
+    if (typeof self !== 'object' || self === null) return `S${this.write(self)}`;
+    if (typeof (self as { [keyOf]?: unknown })[keyOf] === 'function') return `S${this.keyed(self)}`;
+    this.ancestors.push(self);
+    this.check(self, constructorOf(self));
+    const text = `S${this.content(self) ?? ''}${this.props(self, ownNames(self))}`;
+    this.ancestors.pop();
+    return text;
+  }
+
+  /** Refuses what no key can capture: a live resource, a value of no readable state, private fields. */
+  private check(value: object, ctor: Function | undefined): void {
+    const resource = resourceKind(value);
+    if (resource) throw new KeyRefusal(this.here(), `is ${resource}, a live resource whose meaning no key can capture`);
+    const refusal = refused(value);
+    if (refusal) throw new KeyRefusal(this.here(), refusal);
+    const code = ctor ? classCode(ctor) : undefined;
+    if (code?.privateIn !== undefined) {
+      throw new KeyRefusal(
+        this.here(),
+        `is an instance of ${describeClass(ctor)}, whose class ${code.privateIn} declares #private fields, which no key can read`,
+      );
+    }
+  }
+
+  /** What a `[keyOf]()` method says identifies its instance, with the class's name. */
+  private keyed(value: object): string {
+    const name = constructorOf(value)?.name ?? '';
+    let made: unknown;
+    try {
+      made = (value as { [keyOf]: () => unknown })[keyOf]();
+    } catch (error) {
+      throw new KeyRefusal(this.here(), `has a [keyOf]() method that threw (${error instanceof Error ? error.message : String(error)})`);
+    }
+    if (made === value) throw new KeyRefusal(this.here(), 'has a [keyOf]() method that returns the instance itself; return plain data');
+    return `K${name.length}:${name}${this.child('[keyOf]()', made)}`;
+  }
+
+  private array(value: unknown[]): string {
+    return `${this.elements(value)}${this.props(value, ownNames(value))}`;
+  }
+
+  /** An array's elements: a long run of plain numbers by their bytes, anything else one by one, holes marked. */
+  private elements(value: unknown[]): string {
+    const numbers = value.length >= 16 ? numbersDigest(value) : undefined;
+    if (numbers !== undefined) {
+      this.binary += value.length * 8;
+      return `N${value.length}:${numbers};`;
+    }
+    let text = `a${value.length}[`;
+    for (let i = 0; i < value.length; i++) text += i in value ? this.child(`[${i}]`, value[i]) : 'h';
+    return `${text}]`;
+  }
+
+  /**
+   * Anything with a prototype other than Object's or Array's: a class instance, a built-in
+   * (Map, Date, Error, a typed array), or a subclass of one. Written as its class, its
+   * built-in content, and its own properties.
+   */
+  private instance(value: object, proto: object): string {
+    const ctor = constructorOf(value);
+    const named = ctor && NAMED.get(ctor);
+    if (named) return named(value, this);
+    this.check(value, ctor);
+    const content = this.content(value);
+    const code = ctor ? classCode(ctor) : undefined;
+    if (code?.native && content === undefined) {
+      throw new KeyRefusal(this.here(), `is an instance of ${describeClass(ctor)}, a class implemented natively, whose state no key can read`);
+    }
+    const identity = code ? code.text : proto === null ? '' : 'anonymous';
+    return `C${identity.length}:${identity}${content ?? ''}${this.props(value, ownNames(value))}`;
+  }
+
+  /** The content a built-in keeps in internal slots, or undefined for a plain class instance. */
+  private content(value: object): string | undefined {
+    if (ArrayBuffer.isView(value) || types.isAnyArrayBuffer(value)) {
+      const { digest, size } = bytesDigest(value as ArrayBufferView);
+      this.binary += size;
+      return `B${binaryKind(value)}:${size}:${digest};`;
+    }
+    if (Array.isArray(value)) return this.elements(value);
+    if (types.isMap(value)) {
+      const entries: string[] = [];
+      let i = 0;
+      Map.prototype.forEach.call(value, (v: unknown, k: unknown) => {
+        entries.push(this.child(`.<key ${i}>`, k) + this.child(`.get(${describeKey(k)})`, v));
+        i++;
+      });
+      return `M${sorted(entries)}`;
+    }
+    if (types.isSet(value)) {
+      const items: string[] = [];
+      let i = 0;
+      Set.prototype.forEach.call(value, (v: unknown) => items.push(this.child(`.<item ${i++}>`, v)));
+      return `S${sorted(items)}`;
+    }
+    if (types.isDate(value)) return `D${Date.prototype.getTime.call(value)};`;
+    if (types.isRegExp(value)) {
+      const text = `${RegExpSource.call(value)}/${RegExpFlags.call(value)}`;
+      return `R${text.length}:${text}`;
+    }
+    if (types.isNativeError(value)) {
+      const name = (value as Error).name;
+      return `E${this.child('.name', name)}`;
+    }
+    if (types.isBoxedPrimitive(value)) return `P${this.write(unbox(value))}`;
+    return undefined;
+  }
+
+  /**
+   * Own properties, enumerable or not: the string-keyed ones named in `names` in sorted
+   * order, then the symbol-keyed ones sorted by their text.
+   */
+  props(value: object, names: string[]): string {
+    let text = '{';
+    if (names.length > 0) {
+      if (!isSorted(names)) names.sort();
+      const top = this.at.length === 1;
+      for (const name of names) {
+        const before = this.binary;
+        const part = this.child(segment(name), read(value, name, this));
+        if (top) this.tops.push({ path: this.here() + segment(name), text: part, bytes: part.length * 2 + this.binary - before });
+        text += `${name.length}:${name}${part}`;
+      }
+    }
+    const symbols = Object.getOwnPropertySymbols(value);
+    if (symbols.length > 0) {
+      const entries: string[] = [];
+      for (const sym of symbols) {
+        entries.push(this.symbol(sym) + this.child(`[${String(sym)}]`, read(value, sym, this)));
+      }
+      text += `Y${sorted(entries)}`;
+    }
+    return `${text}}`;
+  }
+}
+
+/**
+ * The own string-keyed property names that are not already the value's content: not an
+ * array's or typed array's elements and length, not a boxed string's characters, not an
+ * Error's `stack` (which says where it was made, not what it is).
+ */
+export function ownNames(value: object): string[] {
+  if (Array.isArray(value) || (ArrayBuffer.isView(value) && !types.isDataView(value)) || types.isStringObject(value)) {
+    const length = (value as { length: number }).length;
+    if (length > 256 && !inspectShowsMore(value, length)) return [];
+    return Object.getOwnPropertyNames(value).filter((name) => name !== 'length' && !isIndex(name));
+  }
+  const names = Object.getOwnPropertyNames(value);
+  return types.isNativeError(value) ? names.filter((name) => name !== 'stack') : names;
+}
+
+function read(value: object, key: string | symbol, writer: KeyWriter): unknown {
+  try {
+    return (value as Record<string | symbol, unknown>)[key];
+  } catch (error) {
+    const where = writer.here() + (typeof key === 'symbol' ? `[${String(key)}]` : segment(key));
+    throw new KeyRefusal(where, `cannot be read (${error instanceof Error ? error.message : String(error)})`);
+  }
+}
+
+/** Values that cannot be keyed at all, with the reason. */
+function refused(value: object): string | undefined {
+  if (types.isPromise(value)) return 'is a Promise, which has no value yet; await it and pass the result';
+  if (types.isWeakMap(value) || types.isWeakSet(value)) return 'is a WeakMap or WeakSet, which cannot be enumerated';
+  if (types.isGeneratorObject(value) || types.isMapIterator(value) || types.isSetIterator(value)) {
+    return 'is an iterator, whose position no key can read; pass the values instead';
+  }
+  const tag = Object.prototype.toString.call(value);
+  if (tag === '[object WeakRef]' || tag === '[object FinalizationRegistry]') return 'is a weak reference, which may change under the key';
+  return undefined;
+}
+
+/** Node's value classes, keyed by what they hold, and its other classes, by name: their source changes with Node. */
+const NAMED = new Map<Function, (value: object, writer: KeyWriter) => string>();
+{
+  const byName = (name: string) => (value: object, writer: KeyWriter) =>
+    `C${name.length}:${name}${writer.props(value, Object.getOwnPropertyNames(value))}`;
+  const opaque = (name: string) => (_value: object, writer: KeyWriter): string => {
+    throw new KeyRefusal(writer.here(), `is a ${name}, whose state no key can read`);
+  };
+  NAMED.set(Buffer, (value, writer) => {
+    const { digest, size } = bytesDigest(value as Buffer);
+    writer.binary += size;
+    return `BBuffer:${size}:${digest};`;
+  });
+  NAMED.set(URL, (value) => {
+    const href = (value as URL).href;
+    return `U${href.length}:${href}`;
+  });
+  NAMED.set(URLSearchParams, (value) => {
+    const text = String(value);
+    return `Q${text.length}:${text}`;
+  });
+  NAMED.set(EventEmitter, byName('EventEmitter'));
+  const global = globalThis as unknown as Record<string, unknown>;
+  for (const name of ['EventTarget', 'Event', 'TextEncoder']) {
+    const ctor = global[name];
+    if (typeof ctor === 'function') NAMED.set(ctor, byName(name));
+  }
+  for (const name of ['Blob', 'AbortController', 'AbortSignal', 'TextDecoder', 'BroadcastChannel']) {
+    const ctor = global[name];
+    if (typeof ctor === 'function') NAMED.set(ctor, opaque(name));
+  }
+}
+
+const RegExpSource = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source')!.get!;
+const RegExpFlags = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags')!.get!;
+const TypedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, Symbol.toStringTag)!.get!;
+
+/** The built-in kind of binary data, from its internal slots, so that no subclass can pass for another kind. */
+function binaryKind(value: object): string {
+  if (types.isDataView(value)) return 'DataView';
+  if (types.isSharedArrayBuffer(value)) return 'SharedArrayBuffer';
+  if (types.isArrayBuffer(value)) return 'ArrayBuffer';
+  return String(TypedArrayTag.call(value));
+}
+
+function unbox(value: object): unknown {
+  if (types.isNumberObject(value)) return Number.prototype.valueOf.call(value);
+  if (types.isStringObject(value)) return String.prototype.valueOf.call(value);
+  if (types.isBooleanObject(value)) return Boolean.prototype.valueOf.call(value);
+  if (types.isBigIntObject(value)) return BigInt.prototype.valueOf.call(value);
+  return Symbol.prototype.valueOf.call(value);
+}
+
+/** `Array.prototype` or `Object.prototype` of this realm or another (jest, vm): plain values key alike across realms. */
+function isIntrinsic(proto: object | null, name: 'Array' | 'Object'): boolean {
+  if (proto === null) return false;
+  if (proto === (name === 'Array' ? Array.prototype : Object.prototype)) return true;
+  const ctor = (proto as { constructor?: unknown }).constructor;
+  if (typeof ctor !== 'function' || ctor.name !== name || !/\[native code\]/.test(Function.prototype.toString.call(ctor))) return false;
+  return name === 'Object' ? Object.getPrototypeOf(proto) === null : isIntrinsic(Object.getPrototypeOf(proto) as object | null, 'Object');
+}
+
+function constructorOf(value: object): Function | undefined {
+  const proto = Object.getPrototypeOf(value) as { constructor?: unknown } | null;
+  const ctor = proto?.constructor;
+  return typeof ctor === 'function' ? ctor : undefined;
+}
+
+function describeClass(ctor: Function | undefined): string {
+  return ctor?.name ? ctor.name : 'an anonymous class';
+}
+
+/**
+ * Whether a long array or typed array may have own properties beyond its elements (a
+ * RegExp match's `index`). Listing its own names costs far more than hashing it, so
+ * `util.inspect` is asked to show no elements, which leaves only the other properties:
+ * an array's all, with `[length]` last of the built-in ones; a typed array's enumerable ones.
+ */
+function inspectShowsMore(value: object, length: number): boolean {
+  const array = Array.isArray(value);
+  const shown = inspect(value, { maxArrayLength: 0, depth: 0, showHidden: array, customInspect: false, getters: false, breakLength: Infinity });
+  const more = `... ${length} more item${length === 1 ? '' : 's'}`;
+  return !shown.endsWith(array ? `${more}, [length]: ${length} ]` : `${more} ]`);
+}
+
+function isIndex(name: string): boolean {
+  if (name.length === 0 || name.length > 10) return false;
+  const c = name.charCodeAt(0);
+  if (c < 48 || c > 57 || (c === 48 && name.length > 1)) return false;
+  for (let i = 1; i < name.length; i++) {
+    const d = name.charCodeAt(i);
+    if (d < 48 || d > 57) return false;
+  }
+  return Number(name) < 2 ** 32 - 1;
+}
+
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
+}
+
+function sorted(entries: string[]): string {
+  entries.sort();
+  let out = `${entries.length}{`;
+  for (const e of entries) out += `${e.length}:${e}`;
+  return `${out}}`;
+}
+
+/** A property's place in a path: `.name`, or `["odd name"]`. */
+export function segment(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
+}
+
+function describeKey(key: unknown): string {
+  return typeof key === 'string' ? JSON.stringify(key) : typeof key === 'number' ? String(key) : typeof key;
+}
