@@ -37,6 +37,11 @@ export function us(x: number): string {
   return Math.round(x).toLocaleString('en-US');
 }
 
+/** A ratio to 2 decimals, or to 2 significant figures when that would round to 0.00x. */
+function ratioText(x: number): string {
+  return `${x >= 0.01 ? x.toFixed(2) : x.toPrecision(2)}x`;
+}
+
 function targetText(r: Result): string {
   if (!r.target) return '—';
   if (r.target.max !== undefined) return `≤ ${r.target.max.toFixed(1)}x`;
@@ -62,7 +67,7 @@ export function renderTables(results: readonly Result[]): string {
       us(r.subject.median),
       `${us(r.subject.p10)}–${us(r.subject.p90)}`,
       us(r.reference.median),
-      `${r.ratio.toFixed(2)}x`,
+      ratioText(r.ratio),
       targetText(r),
       verdict(r),
       [r.referenceLabel === 'readFileSync + v8.deserialize' ? '' : `floor: ${r.referenceLabel}`, r.note ?? ''].filter(Boolean).join('; '),

@@ -5,6 +5,7 @@ import { missCases } from './cases/miss';
 import { peerCases } from './cases/peers';
 import { redisCases } from './cases/redis';
 import { scaleCases } from './cases/scale';
+import { stateCases } from './cases/state';
 import { versionCases } from './cases/version';
 import type { Context } from './fixtures';
 import type { Plan } from './measure';
@@ -20,6 +21,7 @@ const CASES: readonly { readonly ids: readonly string[]; readonly run: (ctx: Con
   { ids: ['7'], run: peerCases },
   { ids: ['8'], run: redisCases },
   { ids: ['9'], run: versionCases },
+  { ids: ['10'], run: stateCases },
 ];
 
 function parse(argv: readonly string[]): { quick: boolean; json?: string; only?: Set<string>; dir: string; redis?: string } {
