@@ -11,6 +11,8 @@ export function snapshotInput(
   input: Record<string, unknown>,
   unstorable: (param: string, placeholder: string) => void,
 ): Record<string, unknown> {
+  // `input` is funes's own object: holding only primitives, nothing can change it.
+  if (onlyStorablePrimitives(input)) return input;
   try {
     return deserialize(serialize(input)) as Record<string, unknown>;
   } catch {
@@ -27,6 +29,14 @@ export function snapshotInput(
     }
   }
   return copy;
+}
+
+function onlyStorablePrimitives(input: Record<string, unknown>): boolean {
+  for (const key in input) {
+    const t = typeof input[key];
+    if (t === 'object' ? input[key] !== null : t === 'function' || t === 'symbol') return false;
+  }
+  return true;
 }
 
 /** A copy of `value` with what v8 cannot store replaced by its description; `found` collects the descriptions used. */

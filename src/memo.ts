@@ -6,7 +6,7 @@ import { dependencyText, digest } from './version/compiled';
 import { declarationSite, type Site } from './version/site';
 import { methodVersion, type MethodVersion } from './version/version';
 import { warnHidden, warnOverride } from './version/warnings';
-import { callKey, partHash, type CallKey, type IgnoredPath } from './key/call-key';
+import { callKey, keyParts, type CallKey, type IgnoredPath } from './key/call-key';
 import { explainMiss } from './key/explain';
 import { snapshotInput } from './input-snapshot';
 import { parseDuration } from './limits';
@@ -272,7 +272,7 @@ export class MemoMethod implements RegisteredMethod {
       key: loc.key,
       async,
       created: Date.now(),
-      parts: Object.fromEntries(call.made.parts.map((p) => [p.path, partHash(p.text)])),
+      parts: keyParts(call.made),
     };
     return then(writeRecord(store, loc, record, this.maxAge), (stored) => {
       if (!stored || this.noted.has(store)) return;

@@ -32,8 +32,8 @@ export interface StoredRecord<Output = unknown> {
   /** When it was written, milliseconds since the epoch. */
   readonly created: number;
   /**
-   * What the key was made of: a short hash of each argument (`args.lr`) and each field of
-   * the instance (`this.data`), by path. With `DEBUG=funes`, a miss is explained by them.
+   * What the key was made of: a short hash of the arguments (`args`) and of each field of
+   * the instance (`this.data`). With `DEBUG=funes`, a miss is explained by them.
    */
   readonly parts?: Readonly<Record<string, string>>;
 }

@@ -69,8 +69,23 @@ export function callKey(
   return { key, parts: writers.flatMap((w) => w.tops.map(({ path, text }) => ({ path, text }))) };
 }
 
-/** The SHA-256 of one part's text, as the record keeps it. */
-export function partHash(text: string): string {
+/**
+ * What the record keeps of a key's parts, to explain later misses: one short hash of all
+ * the arguments together (`args`), and one per field of `this` (`this.data`). One hash
+ * for the arguments keeps a small miss cheap; a miss is explained by the fields that differ.
+ */
+export function keyParts(made: CallKey): Record<string, string> {
+  const parts: Record<string, string> = {};
+  let args = '';
+  for (const { path, text } of made.parts) {
+    if (path.startsWith('this')) parts[path] = shortHash(text);
+    else args += `${path.length}:${path}${text}`;
+  }
+  parts.args = shortHash(args);
+  return parts;
+}
+
+function shortHash(text: string): string {
   return createHash('sha256').update(text, 'utf16le').digest('hex').slice(0, 16);
 }
 

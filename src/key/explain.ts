@@ -2,7 +2,7 @@ import { log } from '../log';
 import { attempt, then } from '../maybe';
 import type { StoredRecord } from '../record';
 import type { RecordLocation, Store } from '../store/types';
-import { partHash, type CallKey } from './call-key';
+import { keyParts, type CallKey } from './call-key';
 
 /**
  * With `DEBUG=funes`, says why a miss is a miss when the same arguments were stored
@@ -11,14 +11,13 @@ import { partHash, type CallKey } from './call-key';
  * it runs only when the log is on; a store that cannot list them explains nothing.
  */
 export function explainMiss(store: Store, loc: RecordLocation, made: CallKey): void {
-  const mine = new Map(made.parts.map((p) => [p.path, partHash(p.text)]));
-  const args = [...mine.keys()].filter((path) => path.startsWith('args'));
+  const mine = new Map(Object.entries(keyParts(made)));
   attempt(
     () =>
       then(store.list(loc.method, loc.version, () => undefined), (entries) => {
         for (const { value } of entries) {
           const parts = (value as Partial<StoredRecord>).parts;
-          if (!parts || !sameArguments(parts, mine, args)) continue;
+          if (!parts || parts.args !== mine.get('args')) continue;
           const differ = fields(mine, parts).filter((path) => mine.get(path) !== parts[path]);
           if (differ.length === 0) continue;
           log('miss %s %s: these arguments were stored before under other instance state; differs: %s', loc.method, loc.key, differ.join(', '));
@@ -27,11 +26,6 @@ export function explainMiss(store: Store, loc: RecordLocation, made: CallKey): v
       }),
     () => undefined,
   );
-}
-
-function sameArguments(stored: Readonly<Record<string, string>>, mine: ReadonlyMap<string, string>, args: readonly string[]): boolean {
-  const theirs = Object.keys(stored).filter((path) => path.startsWith('args'));
-  return theirs.length === args.length && args.every((path) => stored[path] === mine.get(path));
 }
 
 /** The paths of `this`'s fields in either set of parts. */
