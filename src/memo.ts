@@ -11,7 +11,7 @@ import { explainMiss } from './key/explain';
 import { snapshotInput } from './input-snapshot';
 import { parseDuration } from './limits';
 import type { MemoriousOptions } from './options';
-import { bindArguments, readParams, type Param } from './params';
+import { bindArguments, ignoredPath, readParams, type Param } from './params';
 import { log } from './log';
 import { FORMAT, type StoredRecord } from './record';
 import { register, registered, type RegisteredMethod } from './registry';
@@ -305,24 +305,6 @@ interface Call {
   readonly loc: RecordLocation;
   /** Identifies identical calls in this process. */
   readonly flight: string;
-}
-
-/**
- * What an `ignore` name leaves out: a parameter, or a property of a destructured object
- * parameter (`kw2` of `{ kw1 = 'x', kw2 = 'y' } = {}`), which has no name of its own.
- */
-function ignoredPath(params: readonly Param[], name: string, member: string): IgnoredPath {
-  if (name === 'global_seed' || params.some((p) => p.name === name)) return [name];
-  const owners = params.filter((p) => p.pattern?.properties.some((q) => q.name === name));
-  if (owners.length === 1) return [owners[0]!.name, name];
-  const properties = params.flatMap((p) => p.pattern?.properties.map((q) => q.name) ?? []);
-  const known = [...params.filter((p) => !p.pattern).map((p) => p.name), ...properties];
-  throw new FunesError(
-    'FUNES_BAD_OPTION',
-    owners.length > 1
-      ? `@memorious ignore: '${name}' is a property of more than one destructured parameter of '${member}', so it cannot say which`
-      : `@memorious ignore: '${name}' is not a parameter of '${member}', nor a property of a destructured one (known: ${known.join(', ') || 'none'})`,
-  );
 }
 
 /** The error for a sync method whose store can only answer later. */

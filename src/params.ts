@@ -1,3 +1,5 @@
+import { FunesError } from './errors';
+import type { IgnoredPath } from './key/call-key';
 import { parse, type Expression, type Function as FunctionNode, type Node, type Pattern } from 'acorn';
 
 /** One declared parameter: its name in the record, and how it takes its value. */
@@ -228,4 +230,22 @@ function destructured(pattern: ObjectPattern, given: unknown): unknown {
     else delete bound[name];
   }
   return bound;
+}
+
+/**
+ * What an `ignore` name leaves out: a parameter, or a property of a destructured object
+ * parameter (`kw2` of `{ kw1 = 'x', kw2 = 'y' } = {}`), which has no name of its own.
+ */
+export function ignoredPath(params: readonly Param[], name: string, member: string): IgnoredPath {
+  if (name === 'global_seed' || params.some((p) => p.name === name)) return [name];
+  const owners = params.filter((p) => p.pattern?.properties.some((q) => q.name === name));
+  if (owners.length === 1) return [owners[0]!.name, name];
+  const properties = params.flatMap((p) => p.pattern?.properties.map((q) => q.name) ?? []);
+  const known = [...params.filter((p) => !p.pattern).map((p) => p.name), ...properties];
+  throw new FunesError(
+    'FUNES_BAD_OPTION',
+    owners.length > 1
+      ? `@memorious ignore: '${name}' is a property of more than one destructured parameter of '${member}', so it cannot say which`
+      : `@memorious ignore: '${name}' is not a parameter of '${member}', nor a property of a destructured one (known: ${known.join(', ') || 'none'})`,
+  );
 }

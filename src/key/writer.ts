@@ -1,6 +1,6 @@
-import { EventEmitter } from 'node:events';
-import { types, inspect } from 'node:util';
+import { types } from 'node:util';
 import { bytesDigest, numbersDigest } from './binary';
+import { binaryKind, NAMED, ownNames, refused, unbox } from './builtins';
 import { classCode, functionCode } from './code';
 import { keyOf } from './key-of';
 import { KeyRefusal } from './refusal';
@@ -249,21 +249,6 @@ export class KeyWriter {
   }
 }
 
-/**
- * The own string-keyed property names that are not already the value's content: not an
- * array's or typed array's elements and length, not a boxed string's characters, not an
- * Error's `stack` (which says where it was made, not what it is).
- */
-export function ownNames(value: object): string[] {
-  if (Array.isArray(value) || (ArrayBuffer.isView(value) && !types.isDataView(value)) || types.isStringObject(value)) {
-    const length = (value as { length: number }).length;
-    if (length > 256 && !inspectShowsMore(value, length)) return [];
-    return Object.getOwnPropertyNames(value).filter((name) => name !== 'length' && !isIndex(name));
-  }
-  const names = Object.getOwnPropertyNames(value);
-  return types.isNativeError(value) ? names.filter((name) => name !== 'stack') : names;
-}
-
 function read(value: object, key: string | symbol, writer: KeyWriter): unknown {
   try {
     return (value as Record<string | symbol, unknown>)[key];
@@ -273,70 +258,8 @@ function read(value: object, key: string | symbol, writer: KeyWriter): unknown {
   }
 }
 
-/** Values that cannot be keyed at all, with the reason. */
-function refused(value: object): string | undefined {
-  if (types.isPromise(value)) return 'is a Promise, which has no value yet; await it and pass the result';
-  if (types.isWeakMap(value) || types.isWeakSet(value)) return 'is a WeakMap or WeakSet, which cannot be enumerated';
-  if (types.isGeneratorObject(value) || types.isMapIterator(value) || types.isSetIterator(value)) {
-    return 'is an iterator, whose position no key can read; pass the values instead';
-  }
-  const tag = Object.prototype.toString.call(value);
-  if (tag === '[object WeakRef]' || tag === '[object FinalizationRegistry]') return 'is a weak reference, which may change under the key';
-  return undefined;
-}
-
-/** Node's value classes, keyed by what they hold, and its other classes, by name: their source changes with Node. */
-const NAMED = new Map<Function, (value: object, writer: KeyWriter) => string>();
-{
-  const byName = (name: string) => (value: object, writer: KeyWriter) =>
-    `C${name.length}:${name}${writer.props(value, Object.getOwnPropertyNames(value))}`;
-  const opaque = (name: string) => (_value: object, writer: KeyWriter): string => {
-    throw new KeyRefusal(writer.here(), `is a ${name}, whose state no key can read`);
-  };
-  NAMED.set(Buffer, (value, writer) => {
-    const { digest, size } = bytesDigest(value as Buffer);
-    writer.binary += size;
-    return `BBuffer:${size}:${digest};`;
-  });
-  NAMED.set(URL, (value) => {
-    const href = (value as URL).href;
-    return `U${href.length}:${href}`;
-  });
-  NAMED.set(URLSearchParams, (value) => {
-    const text = String(value);
-    return `Q${text.length}:${text}`;
-  });
-  NAMED.set(EventEmitter, byName('EventEmitter'));
-  const global = globalThis as unknown as Record<string, unknown>;
-  for (const name of ['EventTarget', 'Event', 'TextEncoder']) {
-    const ctor = global[name];
-    if (typeof ctor === 'function') NAMED.set(ctor, byName(name));
-  }
-  for (const name of ['Blob', 'AbortController', 'AbortSignal', 'TextDecoder', 'BroadcastChannel']) {
-    const ctor = global[name];
-    if (typeof ctor === 'function') NAMED.set(ctor, opaque(name));
-  }
-}
-
 const RegExpSource = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source')!.get!;
 const RegExpFlags = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags')!.get!;
-const TypedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, Symbol.toStringTag)!.get!;
-
-/** The built-in kind of binary data, from its internal slots, so that no subclass can pass for another kind. */
-function binaryKind(value: object): string {
-  if (types.isDataView(value)) return 'DataView';
-  if (types.isSharedArrayBuffer(value)) return 'SharedArrayBuffer';
-  if (types.isArrayBuffer(value)) return 'ArrayBuffer';
-  return String(TypedArrayTag.call(value));
-}
-
-function unbox(value: object): unknown {
-  if (types.isNumberObject(value)) return Number.prototype.valueOf.call(value);
-  if (types.isStringObject(value)) return String.prototype.valueOf.call(value);
-  if (types.isBooleanObject(value)) return Boolean.prototype.valueOf.call(value);
-  if (types.isBigIntObject(value)) return BigInt.prototype.valueOf.call(value);
-  return Symbol.prototype.valueOf.call(value);
-}
 
 /** `Array.prototype` or `Object.prototype` of this realm or another (jest, vm): plain values key alike across realms. */
 function isIntrinsic(proto: object | null, name: 'Array' | 'Object'): boolean {
@@ -355,30 +278,6 @@ function constructorOf(value: object): Function | undefined {
 
 function describeClass(ctor: Function | undefined): string {
   return ctor?.name ? ctor.name : 'an anonymous class';
-}
-
-/**
- * Whether a long array or typed array may have own properties beyond its elements (a
- * RegExp match's `index`). Listing its own names costs far more than hashing it, so
- * `util.inspect` is asked to show no elements, which leaves only the other properties:
- * an array's all, with `[length]` last of the built-in ones; a typed array's enumerable ones.
- */
-function inspectShowsMore(value: object, length: number): boolean {
-  const array = Array.isArray(value);
-  const shown = inspect(value, { maxArrayLength: 0, depth: 0, showHidden: array, customInspect: false, getters: false, breakLength: Infinity });
-  const more = `... ${length} more item${length === 1 ? '' : 's'}`;
-  return !shown.endsWith(array ? `${more}, [length]: ${length} ]` : `${more} ]`);
-}
-
-function isIndex(name: string): boolean {
-  if (name.length === 0 || name.length > 10) return false;
-  const c = name.charCodeAt(0);
-  if (c < 48 || c > 57 || (c === 48 && name.length > 1)) return false;
-  for (let i = 1; i < name.length; i++) {
-    const d = name.charCodeAt(i);
-    if (d < 48 || d > 57) return false;
-  }
-  return Number(name) < 2 ** 32 - 1;
 }
 
 function isSorted(keys: string[]): boolean {
