@@ -496,3 +496,196 @@ afterAll(() => {
   expect(filesUnder(cache).every((f) => f.endsWith('.bin'))).toBe(true);
   void join;
 });
+
+describe('what an outsider tried', () => {
+  test('private fields a compiler lowered (TypeScript below ES2022) are refused like #private', () => {
+    const Lowered = new Function(`
+      var __classPrivateFieldGet = (r, s) => s.get(r);
+      var _M_w;
+      class M { constructor(w) { _M_w.set(this, w); } get w() { return __classPrivateFieldGet(this, _M_w); } }
+      _M_w = new WeakMap();
+      return M;`)() as new (w: number) => object;
+    expect(refusal(() => taker.take(new Lowered(1))).message).toMatch(/args\.value is an instance of M, whose class M declares #private fields/);
+  });
+
+  test('two live classes of one name and code that read values from outside are refused; one alone is keyed', () => {
+    const mk = (f: number) =>
+      class Scaler {
+        apply(x: number): number {
+          return x * f;
+        }
+      };
+    const Two = mk(2);
+    expect(sameKey(new Two(), new Two())).toBe(true);
+    const Three = mk(3);
+    expect(refusal(() => taker.take(new Three())).message).toMatch(/args\.value is an instance of Scaler, and this process has another class of that name and code/);
+    expect(refusal(() => taker.take(new Two())).code).toBe('FUNES_UNHASHABLE');
+  });
+
+  test("a static method keys by the static fields of its class and of those it extends; static #private is refused", () => {
+    let runs = 0;
+    class Base {
+      static scale = 1;
+      @memorious
+      static f(x: number): number {
+        runs++;
+        return x * this.scale;
+      }
+    }
+    class Sub extends Base {}
+    expect(Sub.f(1)).toBe(1);
+    Base.scale = 7;
+    expect(Sub.f(1)).toBe(7);
+    expect(runs).toBe(2);
+    expect(Sub.f(1)).toBe(7);
+    expect(runs).toBe(2);
+
+    class Hidden {
+      static #mode = 'a';
+      static set(mode: string): void {
+        Hidden.#mode = mode;
+      }
+      @memorious
+      static g(x: number): string {
+        return Hidden.#mode + x;
+      }
+    }
+    expect(refusal(() => Hidden.g(1)).message).toMatch(/this is the class Hidden, and Hidden declares static #private fields/);
+  });
+
+  test('a class passed as a value keys by its code and its static fields', () => {
+    class Cfg {
+      static lr = 0.1;
+    }
+    const first = taker.take(Cfg);
+    expect(taker.take(Cfg)).toBe(first);
+    Cfg.lr = 0.5;
+    expect(taker.take(Cfg)).not.toBe(first);
+  });
+
+  test('a function reading process or globalThis is refused; one reading only Math is keyed', () => {
+    const env = new Function('return (x) => x * Number(process.env.SCALE ?? 1)')() as (x: number) => number;
+    expect(refusal(() => taker.take(env)).message).toMatch(/args\.value is a function, and it reads process from outside itself/);
+    const pure = new Function('return (x) => Math.sqrt(x)')() as (x: number) => number;
+    warningsDuring(() => expect(sameKey(pure, new Function('return (x) => Math.sqrt(x)')())).toBe(true));
+  });
+
+  test("an arrow class field reading its instance's this is keyed with the instance; a string saying 'this' is no read of it", () => {
+    class Mul {
+      mul = (x: number): number => x * this.k;
+      constructor(readonly k: number) {}
+    }
+    warningsDuring(() => {
+      expect(sameKey(new Mul(2), new Mul(2))).toBe(true);
+      expect(sameKey(new Mul(2), new Mul(3))).toBe(false);
+      const says = new Function("return () => 'this is fine'")();
+      expect(sameKey({ f: says }, { f: new Function("return () => 'this is fine'")() })).toBe(true);
+    });
+    const stray = new Function('return function () { return () => this; }')().call({});
+    expect(refusal(() => taker.take(stray)).message).toMatch(/reads the `this` it was created under/);
+  });
+
+  test('a destructured parameter binds a class instance by what it reads, and ...rest keeps symbols and undefined', () => {
+    let calls = 0;
+    class Opts {
+      @memorious({ ignore: ['kw2'] })
+      kwi(a: number, { kw1 = 'x', kw2 = 'y' }: { kw1?: unknown; kw2?: unknown } = {}): string {
+        calls++;
+        return `${a}${String(kw1)}${String(kw2)}`;
+      }
+
+      @memorious
+      rest(a: number, { kw1 = 1, ...others }: Record<string | symbol, unknown> = {}): number {
+        calls++;
+        return a + Number(kw1) + Reflect.ownKeys(others).length;
+      }
+    }
+    class A {
+      get kw1(): string {
+        return 'A';
+      }
+    }
+    class B {
+      get kw1(): string {
+        return 'B';
+      }
+    }
+    const o = new Opts();
+    expect(o.kwi(1, new A())).toBe('1Ay');
+    expect(o.kwi(1, new B())).toBe('1By');
+    expect(calls).toBe(2);
+    expect(o.rest(1, {})).toBe(2);
+    expect(o.rest(1, { b: undefined })).toBe(3);
+    expect(o.rest(1, { [Symbol.for('s')]: 1 })).toBe(3);
+    expect(calls).toBe(5);
+    expect(o.rest(1, { kw1: 1 })).toBe(2);
+    expect(calls).toBe(5);
+  });
+
+  test('a [keyOf]() returning something that holds the instance is refused', () => {
+    class Loop {
+      [keyOf](): unknown {
+        return [this];
+      }
+    }
+    expect(refusal(() => taker.take(new Loop())).message).toMatch(/is the instance whose \[keyOf\]\(\) is being keyed/);
+  });
+
+  test('an object made from another object (Object.create) keys by what its prototype holds', () => {
+    const make = (rate: number): object => Object.create(Object.create(null, { rate: { value: rate } }));
+    expect(sameKey(make(1), make(1))).toBe(true);
+    expect(sameKey(make(1), make(2))).toBe(false);
+  });
+
+  test('a built-in whose prototype was swapped keys by its content', () => {
+    const bare = (entries: [number, number][]): Map<number, number> => Object.setPrototypeOf(new Map(entries), null);
+    expect(sameKey(bare([[1, 2]]), bare([[1, 2]]))).toBe(true);
+    expect(sameKey(bare([[1, 2]]), bare([[3, 4]]))).toBe(false);
+    expect(sameKey(Object.setPrototypeOf([1, 2], null), { 0: 1, 1: 2, length: 2 })).toBe(false);
+    expect(sameKey(Object.setPrototypeOf(new Date(1), Object.prototype), Object.setPrototypeOf(new Date(2), Object.prototype))).toBe(false);
+  });
+
+  test('Symbol() and Symbol("") are different inputs; iterators are refused', () => {
+    expect(sameKey(Symbol(), Symbol(''))).toBe(false);
+    expect(refusal(() => taker.take([1, 2].values())).message).toMatch(/is an iterator/);
+  });
+
+  test('a slow [keyOf]() is named by FUNES_SLOW_KEY', () => {
+    class Slow {
+      [keyOf](): unknown {
+        const end = performance.now() + 5;
+        while (performance.now() < end);
+        return 'slow';
+      }
+      @memorious
+      f(x: number): number {
+        return x;
+      }
+    }
+    Memorious.configure({ slowKey: 1 });
+    try {
+      const slow = warningsDuring(() => new Slow().f(1)).filter((w) => w.code === 'FUNES_SLOW_KEY');
+      expect(slow).toHaveLength(1);
+      expect(slow[0]!.message).toMatch(/ms of it in \[keyOf\]\(\) methods/);
+    } finally {
+      Memorious.configure({ slowKey: undefined });
+    }
+  });
+
+  test('an ignored parameter holding the process is kept as a short placeholder, not a copy of the environment', () => {
+    process.env.FUNES_TEST_SECRET = 'do-not-store-me';
+    class Proc {
+      @memorious({ ignore: ['ctx'] })
+      f(x: number, ctx: { proc: NodeJS.Process }): number {
+        void ctx;
+        return x;
+      }
+    }
+    const p = new Proc();
+    warningsDuring(() => p.f(1, { proc: process }));
+    const input = Memorious.loadCachedResults(p.f)[0]!.input as { ctx: { proc: unknown } };
+    expect(typeof input.ctx.proc === 'object' && input.ctx.proc !== null).toBe(true);
+    expect(JSON.stringify(input)).not.toContain('do-not-store-me');
+    delete process.env.FUNES_TEST_SECRET;
+  });
+});

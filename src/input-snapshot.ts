@@ -24,7 +24,7 @@ export function snapshotInput(
       copy[name] = deserialize(serialize(value));
     } catch {
       const found: string[] = [];
-      copy[name] = placeholders(value, new Set(), found);
+      copy[name] = placeholders(value, new Set(), found, 0);
       unstorable(name, found[0] ?? '[unstorable]');
     }
   }
@@ -39,8 +39,13 @@ function onlyStorablePrimitives(input: Record<string, unknown>): boolean {
   return true;
 }
 
-/** A copy of `value` with what v8 cannot store replaced by its description; `found` collects the descriptions used. */
-function placeholders(value: unknown, seen: Set<object>, found: string[]): unknown {
+/**
+ * A copy of `value` with what v8 cannot store replaced by its description; `found`
+ * collects the descriptions used. Only two levels deep: below, a whole object that cannot
+ * be stored is its description, so that a `process` or a socket passed in an ignored
+ * parameter does not copy half the process (its environment included) into the record.
+ */
+function placeholders(value: unknown, seen: Set<object>, found: string[], depth: number): unknown {
   if (typeof value === 'function') return note(found, describeFunction(value));
   if (typeof value === 'symbol') return note(found, `[${String(value)}]`);
   if (typeof value !== 'object' || value === null) return value;
@@ -50,20 +55,30 @@ function placeholders(value: unknown, seen: Set<object>, found: string[]): unkno
   } catch {
     // Some part of it cannot be stored: copy it part by part.
   }
+  const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+  if (depth >= 2) return note(found, `[${proto?.constructor?.name || 'object'}]`);
+  const inner = (v: unknown): unknown => placeholders(v, seen, found, depth + 1);
   seen.add(value);
   let copy: unknown;
-  if (Array.isArray(value)) copy = value.map((v) => placeholders(v, seen, found));
-  else if (value instanceof Map) copy = new Map(Array.from(value, ([k, v]) => [placeholders(k, seen, found), placeholders(v, seen, found)]));
-  else if (value instanceof Set) copy = new Set(Array.from(value, (v) => placeholders(v, seen, found)));
+  if (Array.isArray(value)) copy = value.map(inner);
+  else if (value instanceof Map) copy = new Map(Array.from(value, ([k, v]) => [inner(k), inner(v)]));
+  else if (value instanceof Set) copy = new Set(Array.from(value, inner));
   else {
-    const proto = Object.getPrototypeOf(value) as object | null;
     const plain = proto === null || proto === Object.prototype;
-    const entries = Object.keys(value).map((k) => [k, placeholders((value as Record<string, unknown>)[k], seen, found)] as const);
+    const entries = Object.keys(value).map((k) => [k, inner(readSafely(value, k))] as const);
     // An object v8 cannot store at all (a Promise, a WeakMap, a native handle) keeps only its name.
-    copy = entries.length > 0 || plain ? Object.fromEntries(entries) : note(found, `[${proto?.constructor?.name ?? 'object'}]`);
+    copy = entries.length > 0 || plain ? Object.fromEntries(entries) : note(found, `[${proto?.constructor?.name || 'object'}]`);
   }
   seen.delete(value);
   return copy;
+}
+
+function readSafely(value: object, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    return '[unreadable]';
+  }
 }
 
 function note(found: string[], placeholder: string): string {

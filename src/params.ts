@@ -216,18 +216,25 @@ export function bindArguments(params: readonly Param[], args: readonly unknown[]
   return input;
 }
 
-/** What a destructured parameter reads of a plain object: its properties, defaults for those missing or `undefined`. */
+/**
+ * What a destructured parameter reads of the object given, as destructuring reads it:
+ * each named property (through getters and the prototype chain, from any realm), its
+ * literal default standing in for `undefined`, and for a `...rest` every other own
+ * enumerable property, string- or symbol-keyed, `undefined` ones included.
+ */
 function destructured(pattern: ObjectPattern, given: unknown): unknown {
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) return given;
-  const proto = Object.getPrototypeOf(given) as object | null;
-  if (proto !== null && proto !== Object.prototype) return given;
-  const source = given as Record<string, unknown>;
-  const bound: Record<string, unknown> = {};
-  if (pattern.rest) for (const key of Object.keys(source)) if (source[key] !== undefined) bound[key] = source[key];
+  if (typeof given !== 'object' || given === null) return given;
+  const source = given as Record<string | symbol, unknown>;
+  const bound: Record<string | symbol, unknown> = {};
+  if (pattern.rest) {
+    const named = new Set(pattern.properties.map((p) => p.name));
+    for (const key of Reflect.ownKeys(source)) {
+      if (Object.prototype.propertyIsEnumerable.call(source, key) && !(typeof key === 'string' && named.has(key))) bound[key] = source[key];
+    }
+  }
   for (const { name, default: fallback } of pattern.properties) {
     const value = source[name] === undefined && fallback ? fallback.value : source[name];
     if (value !== undefined) bound[name] = value;
-    else delete bound[name];
   }
   return bound;
 }

@@ -12,13 +12,41 @@ import type { KeyWriter } from './writer';
  * Error's `stack` (which says where it was made, not what it is).
  */
 export function ownNames(value: object): string[] {
-  if (Array.isArray(value) || (ArrayBuffer.isView(value) && !types.isDataView(value)) || types.isStringObject(value)) {
+  if (Array.isArray(value) || types.isStringObject(value)) {
     const length = (value as { length: number }).length;
     if (length > 256 && !inspectShowsMore(value, length)) return [];
     return Object.getOwnPropertyNames(value).filter((name) => name !== 'length' && !isIndex(name));
   }
+  if (ArrayBuffer.isView(value) && !types.isDataView(value)) {
+    // Only the enumerable ones, at any length: `util.inspect` shows no others cheaply.
+    const length = (value as unknown as { length: number }).length;
+    if (length > 256 && !inspectShowsMore(value, length)) return [];
+    return Object.keys(value).filter((name) => !isIndex(name));
+  }
   const names = Object.getOwnPropertyNames(value);
   return types.isNativeError(value) ? names.filter((name) => name !== 'stack') : names;
+}
+
+/**
+ * Whether a value is a built-in by its internal slots, whatever its prototype: a Map
+ * whose prototype was swapped for null must still key by its content, not as `{}`.
+ */
+export function isBuiltIn(value: object): boolean {
+  return (
+    Array.isArray(value) ||
+    ArrayBuffer.isView(value) ||
+    types.isAnyArrayBuffer(value) ||
+    types.isMap(value) ||
+    types.isSet(value) ||
+    types.isDate(value) ||
+    types.isRegExp(value) ||
+    types.isNativeError(value) ||
+    types.isBoxedPrimitive(value) ||
+    types.isPromise(value) ||
+    types.isWeakMap(value) ||
+    types.isWeakSet(value) ||
+    types.isProxy(value)
+  );
 }
 
 /** Values that cannot be keyed at all, with the reason. */
@@ -29,6 +57,9 @@ export function refused(value: object): string | undefined {
     return 'is an iterator, whose position no key can read; pass the values instead';
   }
   const tag = Object.prototype.toString.call(value);
+  if (/ Iterator\]$|^\[object Iterator Helper\]$|^\[object (?:Async)?Generator\]$/.test(tag)) {
+    return 'is an iterator, whose position no key can read; pass the values instead';
+  }
   if (tag === '[object WeakRef]' || tag === '[object FinalizationRegistry]') return 'is a weak reference, which may change under the key';
   return undefined;
 }
@@ -44,7 +75,7 @@ export const NAMED = new Map<Function, (value: object, writer: KeyWriter) => str
   NAMED.set(Buffer, (value, writer) => {
     const { digest, size } = bytesDigest(value as Buffer);
     writer.binary += size;
-    return `BBuffer:${size}:${digest};`;
+    return `BBuffer:${size}:${digest};${writer.props(value, ownNames(value))}`;
   });
   NAMED.set(URL, (value) => {
     const href = (value as URL).href;

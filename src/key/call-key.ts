@@ -65,7 +65,8 @@ export function callKey(
     );
   }
   const took = performance.now() - start;
-  if (took > slowKeyMs() && hashedBytes(text, writers) >= SLOW_KEY_MIN_BYTES) warnSlow(name, took, writers);
+  const keyOfMs = writers.reduce((ms, w) => ms + w.keyOfMs, 0);
+  if (took > slowKeyMs() && (hashedBytes(text, writers) >= SLOW_KEY_MIN_BYTES || keyOfMs > took / 2)) warnSlow(name, took, keyOfMs, writers);
   return { key, parts: writers.flatMap((w) => w.tops.map(({ path, text }) => ({ path, text }))) };
 }
 
@@ -91,7 +92,8 @@ function shortHash(text: string): string {
 
 /**
  * A key this small cannot be slow because of its data: a first call's one-time work, or a
- * loaded machine, took the time. Warning then would only blame the wrong thing.
+ * loaded machine, took the time, unless `[keyOf]()` methods did. Warning then would only
+ * blame the wrong thing.
  */
 const SLOW_KEY_MIN_BYTES = 64 * 1024;
 
@@ -101,9 +103,14 @@ function hashedBytes(text: string, writers: readonly KeyWriter[]): number {
   return bytes;
 }
 
-function warnSlow(name: string, ms: number, writers: readonly KeyWriter[]): void {
+function warnSlow(name: string, ms: number, keyOfMs: number, writers: readonly KeyWriter[]): void {
   const largest = writers.flatMap((w) => w.tops).sort((a, b) => b.bytes - a.bytes)[0];
-  const part = largest ? `; the largest part is ${largest.path} (${formatBytes(largest.bytes)} hashed)` : '';
+  const part =
+    keyOfMs > ms / 2
+      ? `; ${keyOfMs.toFixed(1)} ms of it in [keyOf]() methods, which should return an identity cheaply`
+      : largest
+        ? `; the largest part is ${largest.path} (${formatBytes(largest.bytes)} hashed)`
+        : '';
   warnOnce(
     name,
     'FUNES_SLOW_KEY',
@@ -126,6 +133,7 @@ function without(input: Record<string, unknown>, ignored: readonly IgnoredPath[]
     if (property === undefined) {
       delete kept[param];
     } else if (typeof kept[param] === 'object' && kept[param] !== null) {
+      // The plain object `bindArguments` bound to the destructured parameter.
       const inner: Record<string, unknown> = { ...(kept[param] as Record<string, unknown>) };
       delete inner[property];
       kept[param] = inner;

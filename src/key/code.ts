@@ -1,4 +1,5 @@
-import { child, children, type AstNode } from '../version/ast';
+import { child, children, isNode, type AstNode } from '../version/ast';
+import { FUNCTION_TYPES } from '../version/declarations';
 import { parseProgram } from '../version/parse';
 import { printNode } from '../version/print';
 import { reach } from '../version/scope';
@@ -10,18 +11,52 @@ export interface ClassCode {
   readonly text: string;
   /** The first class on the chain that declares instance `#private` fields, if any. */
   readonly privateIn: string | undefined;
+  /** Whether this class itself declares static `#private` fields. */
+  readonly staticPrivate: boolean;
   /** A class implemented natively (not one of the built-ins the writer knows): its state is out of reach. */
   readonly native: boolean;
+  /**
+   * Another class of the same name and code exists in this process, and the code reads
+   * names from outside itself: two classes made by one factory, or one module loaded
+   * twice, whose methods may read different values. Their instances cannot be told apart.
+   */
+  twin: boolean;
 }
 
 /** How a function value takes part in a key: by its normalised source, or refused, with the reason. */
-export type FunctionCode = { readonly text: string } | { readonly refused: string };
+export type FunctionCode =
+  | { readonly text: string }
+  | { readonly refused: string; readonly readsThis?: false }
+  /** An arrow function reading the `this` it was made under: keyed by its source only as a class field of that instance. */
+  | { readonly refused: string; readonly readsThis: true; readonly text: string; readonly source: string };
 
 const classes = new WeakMap<Function, ClassCode>();
+const byText = new Map<string, { readonly ctor: WeakRef<Function>; readonly code: ClassCode }>();
 const functions = new WeakMap<Function, FunctionCode>();
 
-/** JavaScript's and Node's globals as this process starts: a function may read these and still be keyed by its source. */
-const GLOBALS = new Set(Object.getOwnPropertyNames(globalThis));
+/**
+ * JavaScript's standard globals, which hold no state a program sets: a function may read
+ * them and still be keyed by its source. `globalThis`, `process` and the like are not
+ * among them, since a function reading them reads whatever was last put there.
+ */
+const GLOBALS = new Set([
+  ...['Array', 'ArrayBuffer', 'BigInt', 'BigInt64Array', 'BigUint64Array', 'Boolean', 'DataView', 'Date', 'Error'],
+  ...['EvalError', 'Float32Array', 'Float64Array', 'Int8Array', 'Int16Array', 'Int32Array', 'Intl', 'JSON', 'Map'],
+  ...['Math', 'Number', 'Object', 'Promise', 'Proxy', 'RangeError', 'ReferenceError', 'Reflect', 'RegExp', 'Set'],
+  ...['String', 'Symbol', 'SyntaxError', 'TypeError', 'URIError', 'Uint8Array', 'Uint8ClampedArray', 'Uint16Array'],
+  ...['Uint32Array', 'WeakMap', 'WeakSet', 'AggregateError', 'Infinity', 'NaN', 'undefined', 'isFinite', 'isNaN'],
+  ...['parseFloat', 'parseInt', 'decodeURI', 'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'console'],
+  ...['structuredClone', 'URL', 'URLSearchParams', 'TextEncoder', 'TextDecoder', 'Buffer'],
+  // esbuild's keepNames helper (tsx): `__name(fn, "fn")` only names a function.
+  '__name',
+]);
+
+/**
+ * Private fields a compiler lowered: esbuild (`__privateAdd`), TypeScript below ES2022
+ * (`__classPrivateFieldGet`), Babel (`_classPrivateFieldInitSpec`). The class's source no
+ * longer shows `#x`, but its instances still hold state no key can read.
+ */
+const LOWERED_PRIVATE = /\b(?:__private(?:Add|Get|Set|Method|Wrapper|In)|__classPrivateField(?:Get|Set|In)|_classPrivate\w+)\b/;
 
 /**
  * The class's code as a key sees it: comments, formatting and types do not count, as in
@@ -36,24 +71,46 @@ export function classCode(ctor: Function): ClassCode {
   const parent = Object.getPrototypeOf(ctor) as unknown;
   const base = typeof parent === 'function' && parent !== Function.prototype ? classCode(parent) : undefined;
   if (isNative(source)) {
-    code = { text: `${name.length}:${name}`, privateIn: base?.privateIn, native: true };
+    code = { text: `${name.length}:${name}`, privateIn: base?.privateIn, staticPrivate: false, native: true, twin: false };
   } else {
     const node = parseExpression(source);
-    const own = node ? printNode(node) : source;
-    const privateIn = node && declaresPrivateFields(node) ? name || 'an anonymous class' : base?.privateIn;
+    // esbuild numbers its decorator temporaries by their place in the file (`_init2`).
+    const own = (node ? printNode(node) : source).replace(/\b(_init)\d+\b/g, '$1');
+    // A lowered private field may be either kind: the helpers do not say.
+    const lowered = LOWERED_PRIVATE.test(source);
+    const declared = node ? privateFields(node) : { instance: false, static: false };
+    const privateIn = declared.instance || lowered ? name || 'an anonymous class' : base?.privateIn;
     const text = `${name.length}:${name}${own.length}:${own}${base ? `<${base.text}` : ''}`;
-    code = { text, privateIn, native: false };
+    code = { text, privateIn, staticPrivate: declared.static || lowered, native: false, twin: false };
+    if (node && readsOutside(node)) noteTwins(ctor, code);
   }
   classes.set(ctor, code);
   return code;
 }
 
+/** Marks two live classes of one text as twins: what their code reads from outside may differ. */
+function noteTwins(ctor: Function, code: ClassCode): void {
+  const other = byText.get(code.text);
+  const live = other?.ctor.deref();
+  if (other && live && live !== ctor) {
+    other.code.twin = true;
+    code.twin = true;
+  } else {
+    byText.set(code.text, { ctor: new WeakRef(ctor), code });
+  }
+}
+
+function readsOutside(node: AstNode): boolean {
+  return reach(node).free.some((r) => !GLOBALS.has(r.name));
+}
+
 /**
  * A function value in a key: keyed by its normalised source when that source says all it
- * does, that is when it reads nothing but its parameters, its own `this` and the globals;
- * refused when it reads anything else (a closure's captured variables, a module's
- * bindings), when its code cannot be read (built-in or bound), or when an arrow function
- * reads the `this` it was created under.
+ * does, that is when it reads nothing but its parameters, its own `this` and JavaScript's
+ * standard globals; refused when it reads anything else (a closure's captured variables,
+ * a module's bindings, `process`), when its code cannot be read (built-in or bound), or
+ * when an arrow function reads the `this` it was created under (unless it is a class
+ * field of the instance that holds it, whose `this` is that instance).
  */
 export function functionCode(fn: Function): FunctionCode {
   let code = functions.get(fn);
@@ -69,16 +126,32 @@ function readFunction(fn: Function): FunctionCode {
   const node = parseExpression(source) ?? parseMethod(source);
   if (!node) return { refused: 'its source does not parse' };
   if (node.type === 'ClassExpression' || node.type === 'ClassDeclaration') return { text: classCode(fn).text };
-  const found = reach(node);
-  const outside = found.free.map((r) => r.name).filter((n) => !GLOBALS.has(n));
+  const outside = reach(node)
+    .free.map((r) => r.name)
+    .filter((n) => !GLOBALS.has(n));
   if (outside.length > 0) {
     const names = [...new Set(outside)].slice(0, 3).join(', ');
     return { refused: `it reads ${names} from outside itself, and a key cannot see what that holds` };
   }
-  if (node.type === 'ArrowFunctionExpression' && /\bthis\b/.test(printNode(node))) {
-    return { refused: 'it is an arrow function that reads the `this` it was created under' };
+  const text = printNode(node);
+  if (node.type === 'ArrowFunctionExpression' && usesOuterThis(node)) {
+    return { refused: 'it is an arrow function that reads the `this` it was created under', readsThis: true, text, source };
   }
-  return { text: printNode(node) };
+  return { text };
+}
+
+/** Whether code reads `this` or `super` of its enclosing scope: not inside a function or class of its own. */
+function usesOuterThis(node: AstNode): boolean {
+  if (node.type === 'ThisExpression' || node.type === 'Super') return true;
+  for (const [field, value] of Object.entries(node)) {
+    if (field === 'type') continue;
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (!isNode(item)) continue;
+      if ((FUNCTION_TYPES.has(item.type) && item.type !== 'ArrowFunctionExpression') || item.type === 'ClassBody') continue;
+      if (usesOuterThis(item)) return true;
+    }
+  }
+  return false;
 }
 
 function isNative(source: string): boolean {
@@ -103,10 +176,14 @@ function parseMethod(source: string): AstNode | undefined {
   return value && stripTypes(value);
 }
 
-/** Instance fields named `#x` (or `accessor #x`): state that only the class's own code can read. */
-function declaresPrivateFields(cls: AstNode): boolean {
-  const body = child(cls, 'body');
-  return children(body ?? cls, 'body').some(
-    (m) => (m.type === 'PropertyDefinition' || m.type === 'AccessorProperty') && !m.static && child(m, 'key')?.type === 'PrivateIdentifier',
-  );
+/** Whether the class declares fields named `#x` (or `accessor #x`), on instances and on itself: state only its own code can read. */
+function privateFields(cls: AstNode): { instance: boolean; static: boolean } {
+  const found = { instance: false, static: false };
+  for (const m of children(child(cls, 'body') ?? cls, 'body')) {
+    if ((m.type === 'PropertyDefinition' || m.type === 'AccessorProperty') && child(m, 'key')?.type === 'PrivateIdentifier') {
+      if (m.static) found.static = true;
+      else found.instance = true;
+    }
+  }
+  return found;
 }

@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { bytesDigest, numbersDigest } from './binary';
-import { binaryKind, NAMED, ownNames, refused, unbox } from './builtins';
+import { binaryKind, isBuiltIn, NAMED, ownNames, refused, unbox } from './builtins';
 import { classCode, functionCode } from './code';
 import { keyOf } from './key-of';
 import { KeyRefusal } from './refusal';
@@ -28,6 +28,10 @@ export class KeyWriter {
   firstFunction: string | undefined;
   /** Bytes hashed apart from the text (binary data, number arrays), for the slow-key report. */
   binary = 0;
+  /** Instances whose `[keyOf]()` result is being written: meeting one again would key it by itself. */
+  private readonly keying = new Set<object>();
+  /** Milliseconds spent in `[keyOf]()` methods, for the slow-key report. */
+  keyOfMs = 0;
   /** The text of each property of the root (each argument, each field of `this`) and its size in bytes hashed. */
   readonly tops: { readonly path: string; readonly text: string; readonly bytes: number }[] = [];
 
@@ -72,18 +76,56 @@ export class KeyWriter {
   /** A registered symbol by its registry key; any other by its description, which is all another process can know of it. */
   private symbol(value: symbol): string {
     const registered = Symbol.keyFor(value);
-    const text = registered ?? value.description ?? '';
-    return `${registered === undefined ? 'y' : 'Y'}${text.length}:${text}`;
+    if (registered !== undefined) return `Y${registered.length}:${registered}`;
+    const text = value.description;
+    return text === undefined ? 'y-' : `y${text.length}:${text}`;
   }
 
   private fn(value: Function): string {
     const code = functionCode(value);
-    if ('refused' in code) throw new KeyRefusal(this.here(), `is a function, and ${code.refused}`);
+    let text: string;
+    if (!('refused' in code)) text = code.text;
+    else if (code.readsThis && this.isFieldOfHolder(code.source)) text = code.text;
+    else throw new KeyRefusal(this.here(), `is a function, and ${code.refused}`);
+    if (isClass(value)) return `Q${text.length}:${text}${this.statics(value)}`;
     this.firstFunction ??= this.here();
-    return `F${code.text.length}:${code.text}`;
+    return `F${text.length}:${text}`;
+  }
+
+  /**
+   * Whether an arrow function that reads its outer `this` is a class field of the instance
+   * holding it (`scale = (x) => x * this.k`): its source is in that instance's class, so
+   * its `this` is the instance, which the key already holds.
+   */
+  private isFieldOfHolder(source: string): boolean {
+    const holder = this.ancestors[this.ancestors.length - 1];
+    const proto = holder && (Object.getPrototypeOf(holder) as object | null);
+    for (let c = proto ? classOf(proto) : undefined; c; c = parentClass(c)) {
+      if (Function.prototype.toString.call(c).includes(source)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A class's static state: the own enumerable properties (static fields) of it and of each
+   * class it extends, which its static methods read through `this`; static methods are not
+   * enumerable, so they are code, not state.
+   */
+  private statics(cls: Function): string {
+    let text = '';
+    for (let c: Function | undefined = cls; c; c = parentClass(c)) {
+      if (classCode(c).staticPrivate) {
+        throw new KeyRefusal(this.here(), `is the class ${describeClass(cls)}, and ${describeClass(c)} declares static #private fields, which no key can read`);
+      }
+      text += this.props(c, Object.keys(c));
+    }
+    return text;
   }
 
   private object(value: object): string {
+    if (this.keying.size > 0 && this.keying.has(value)) {
+      throw new KeyRefusal(this.here(), 'is the instance whose [keyOf]() is being keyed: a [keyOf]() must return plain data, not the instance');
+    }
     const back = this.ancestors.lastIndexOf(value);
     if (back >= 0) return `^${this.ancestors.length - back};`;
     // No try/finally: a throw abandons the whole writer, path and all.
@@ -97,11 +139,11 @@ export class KeyWriter {
     if (typeof (value as { [keyOf]?: unknown })[keyOf] === 'function') return this.keyed(value);
     const proto = Object.getPrototypeOf(value) as object | null;
     if (Array.isArray(value) && isIntrinsic(proto, 'Array')) return this.array(value);
-    if (proto === null || isIntrinsic(proto, 'Object')) {
+    if ((proto === null || isIntrinsic(proto, 'Object')) && !isBuiltIn(value)) {
       if (types.isArgumentsObject(value)) return this.array(Array.from(value as ArrayLike<unknown>));
       return `o${this.props(value, Object.getOwnPropertyNames(value))}`;
     }
-    return this.instance(value, proto);
+    return this.instance(value);
   }
 
   /**
@@ -112,11 +154,12 @@ export class KeyWriter {
    * static fields.
    */
   state(self: unknown): string {
-    if (typeof self === 'function') return `Sf${this.props(self, Object.keys(self))}`;
+    if (typeof self === 'function') return `Sf${this.statics(self)}`;
     if (typeof self !== 'object' || self === null) return `S${this.write(self)}`;
     if (typeof (self as { [keyOf]?: unknown })[keyOf] === 'function') return `S${this.keyed(self)}`;
     this.ancestors.push(self);
-    this.check(self, constructorOf(self));
+    const proto = Object.getPrototypeOf(self) as object | null;
+    this.check(self, proto === null ? undefined : classOf(proto));
     const text = `S${this.content(self) ?? ''}${this.props(self, ownNames(self))}`;
     this.ancestors.pop();
     return text;
@@ -141,13 +184,17 @@ export class KeyWriter {
   private keyed(value: object): string {
     const name = constructorOf(value)?.name ?? '';
     let made: unknown;
+    const start = performance.now();
     try {
       made = (value as { [keyOf]: () => unknown })[keyOf]();
     } catch (error) {
       throw new KeyRefusal(this.here(), `has a [keyOf]() method that threw (${error instanceof Error ? error.message : String(error)})`);
     }
-    if (made === value) throw new KeyRefusal(this.here(), 'has a [keyOf]() method that returns the instance itself; return plain data');
-    return `K${name.length}:${name}${this.child('[keyOf]()', made)}`;
+    this.keyOfMs += performance.now() - start;
+    this.keying.add(value);
+    const text = `K${name.length}:${name}${this.child('[keyOf]()', made)}`;
+    this.keying.delete(value);
+    return text;
   }
 
   private array(value: unknown[]): string {
@@ -171,18 +218,32 @@ export class KeyWriter {
    * (Map, Date, Error, a typed array), or a subclass of one. Written as its class, its
    * built-in content, and its own properties.
    */
-  private instance(value: object, proto: object): string {
-    const ctor = constructorOf(value);
+  private instance(value: object): string {
+    const proto = Object.getPrototypeOf(value) as object | null;
+    const ctor = proto === null ? undefined : classOf(proto);
     const named = ctor && NAMED.get(ctor);
     if (named) return named(value, this);
     this.check(value, ctor);
     const content = this.content(value);
-    const code = ctor ? classCode(ctor) : undefined;
-    if (code?.native && content === undefined) {
-      throw new KeyRefusal(this.here(), `is an instance of ${describeClass(ctor)}, a class implemented natively, whose state no key can read`);
+    let identity: string;
+    if (ctor) {
+      const code = classCode(ctor);
+      if (code.native && content === undefined) {
+        throw new KeyRefusal(this.here(), `is an instance of ${describeClass(ctor)}, a class implemented natively, whose state no key can read`);
+      }
+      if (code.twin) {
+        throw new KeyRefusal(
+          this.here(),
+          `is an instance of ${describeClass(ctor)}, and this process has another class of that name and code ` +
+            '(made by one factory, or one module loaded twice), whose methods may read other values from outside',
+        );
+      }
+      identity = `C${code.text.length}:${code.text}`;
+    } else {
+      // A prototype that is an ordinary object (`Object.create(defaults)`): what it holds is inherited data.
+      identity = proto === null ? 'C0:' : `P${this.child('.<prototype>', proto)}`;
     }
-    const identity = code ? code.text : proto === null ? '' : 'anonymous';
-    return `C${identity.length}:${identity}${content ?? ''}${this.props(value, ownNames(value))}`;
+    return `${identity}${content ?? ''}${this.props(value, ownNames(value))}`;
   }
 
   /** The content a built-in keeps in internal slots, or undefined for a plain class instance. */
@@ -268,6 +329,21 @@ function isIntrinsic(proto: object | null, name: 'Array' | 'Object'): boolean {
   const ctor = (proto as { constructor?: unknown }).constructor;
   if (typeof ctor !== 'function' || ctor.name !== name || !/\[native code\]/.test(Function.prototype.toString.call(ctor))) return false;
   return name === 'Object' ? Object.getPrototypeOf(proto) === null : isIntrinsic(Object.getPrototypeOf(proto) as object | null, 'Object');
+}
+
+/** The class whose prototype `proto` is, or undefined for an ordinary object used as a prototype. */
+function classOf(proto: object): Function | undefined {
+  const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value as unknown;
+  return typeof ctor === 'function' && (ctor as { prototype?: unknown }).prototype === proto ? ctor : undefined;
+}
+
+function parentClass(cls: Function): Function | undefined {
+  const parent = Object.getPrototypeOf(cls) as unknown;
+  return typeof parent === 'function' && parent !== Function.prototype ? parent : undefined;
+}
+
+function isClass(fn: Function): boolean {
+  return /^class\b/.test(Function.prototype.toString.call(fn));
 }
 
 function constructorOf(value: object): Function | undefined {
