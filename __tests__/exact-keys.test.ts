@@ -464,6 +464,16 @@ describe('slow keys are visible', () => {
 
 describe('misses explained (DEBUG=funes)', () => {
   test('a miss whose arguments were stored under other instance state names the fields that differ', () => {
+    class Named {
+      constructor(readonly name: string) {}
+      [keyOf](): unknown {
+        return this.name;
+      }
+      @memorious
+      fit(epochs: number): number {
+        return epochs;
+      }
+    }
     class Run {
       startedAt = new Date();
       constructor(readonly lr: number) {}
@@ -482,12 +492,15 @@ describe('misses explained (DEBUG=funes)', () => {
       const second = new Run(0.1);
       second.startedAt = new Date(first.startedAt.getTime() + 1000);
       second.fit(3);
+      new Named('a').fit(3);
+      new Named('b').fit(3);
     } finally {
       debug.disable();
       log.log = before;
     }
     const explained = lines.filter((l) => l.includes('stored before under other instance state'));
-    expect(explained).toHaveLength(1);
+    expect(explained).toHaveLength(2);
+    expect(explained[1]).toMatch(/Named\.fit [0-9a-f]{64}: these arguments were stored before under other instance state; differs: this\[keyOf\]\(\)$/);
     expect(explained[0]).toMatch(/Run\.fit [0-9a-f]{64}: these arguments were stored before under other instance state; differs: this\.startedAt$/);
   });
 });
@@ -620,6 +633,13 @@ describe('what an outsider tried', () => {
     expect(calls).toBe(5);
     expect(o.rest(1, { kw1: 1 })).toBe(2);
     expect(calls).toBe(5);
+  });
+
+  test('accessor fields keep their value in private storage: refused like #private', () => {
+    class Rate {
+      accessor lr = 0.1;
+    }
+    expect(refusal(() => taker.take(new Rate())).message).toMatch(/args\.value is an instance of Rate, whose class Rate declares #private fields/);
   });
 
   test('a [keyOf]() returning something that holds the instance is refused', () => {

@@ -176,11 +176,14 @@ function parseMethod(source: string): AstNode | undefined {
   return value && stripTypes(value);
 }
 
-/** Whether the class declares fields named `#x` (or `accessor #x`), on instances and on itself: state only its own code can read. */
+/**
+ * Whether the class declares fields named `#x`, or `accessor` fields (whose storage is
+ * private whatever their name), on instances and on itself: state only its own code can read.
+ */
 function privateFields(cls: AstNode): { instance: boolean; static: boolean } {
   const found = { instance: false, static: false };
   for (const m of children(child(cls, 'body') ?? cls, 'body')) {
-    if ((m.type === 'PropertyDefinition' || m.type === 'AccessorProperty') && child(m, 'key')?.type === 'PrivateIdentifier') {
+    if ((m.type === 'PropertyDefinition' && child(m, 'key')?.type === 'PrivateIdentifier') || m.type === 'AccessorProperty') {
       if (m.static) found.static = true;
       else found.instance = true;
     }

@@ -156,12 +156,20 @@ export class KeyWriter {
   state(self: unknown): string {
     if (typeof self === 'function') return `Sf${this.statics(self)}`;
     if (typeof self !== 'object' || self === null) return `S${this.write(self)}`;
-    if (typeof (self as { [keyOf]?: unknown })[keyOf] === 'function') return `S${this.keyed(self)}`;
+    if (typeof (self as { [keyOf]?: unknown })[keyOf] === 'function') return `S${this.top('[keyOf]()', () => this.keyed(self))}`;
     this.ancestors.push(self);
     const proto = Object.getPrototypeOf(self) as object | null;
     this.check(self, proto === null ? undefined : classOf(proto));
-    const text = `S${this.content(self) ?? ''}${this.props(self, ownNames(self))}`;
+    const text = `S${this.top('.<content>', () => this.content(self) ?? '')}${this.props(self, ownNames(self))}`;
     this.ancestors.pop();
+    return text;
+  }
+
+  /** Writes a part of the root that is not a property (`this[keyOf]()`, a built-in's content) and notes it as a part. */
+  private top(segment: string, write: () => string): string {
+    const before = this.binary;
+    const text = write();
+    if (text !== '') this.tops.push({ path: this.here() + segment, text, bytes: text.length * 2 + this.binary - before });
     return text;
   }
 
