@@ -96,7 +96,7 @@ describe('class instances', () => {
       }
     }
     const error = refusal(() => taker.take({ params: new Secret(1) }));
-    expect(error.message).toMatch(/args\.value\.params is an instance of Secret, whose class Secret declares #private fields/);
+    expect(error.message).toMatch(/args\.value\.params is an instance of Secret, whose class Secret keeps private state/);
     expect(error.message).toMatch(/keyOf/);
     expect(error.message).toMatch(/ignore/);
     expect(error.message).toMatch(/ignoreThis/);
@@ -518,7 +518,7 @@ describe('what an outsider tried', () => {
       class M { constructor(w) { _M_w.set(this, w); } get w() { return __classPrivateFieldGet(this, _M_w); } }
       _M_w = new WeakMap();
       return M;`)() as new (w: number) => object;
-    expect(refusal(() => taker.take(new Lowered(1))).message).toMatch(/args\.value is an instance of M, whose class M declares #private fields/);
+    expect(refusal(() => taker.take(new Lowered(1))).message).toMatch(/args\.value is an instance of M, whose class M keeps private state/);
   });
 
   test('two live classes of one name and code that read values from outside are refused; one alone is keyed', () => {
@@ -639,7 +639,7 @@ describe('what an outsider tried', () => {
     class Rate {
       accessor lr = 0.1;
     }
-    expect(refusal(() => taker.take(new Rate())).message).toMatch(/args\.value is an instance of Rate, whose class Rate declares #private fields/);
+    expect(refusal(() => taker.take(new Rate())).message).toMatch(/args\.value is an instance of Rate, whose class Rate keeps private state/);
   });
 
   test('a [keyOf]() returning something that holds the instance is refused', () => {
@@ -707,5 +707,42 @@ describe('what an outsider tried', () => {
     expect(typeof input.ctx.proc === 'object' && input.ctx.proc !== null).toBe(true);
     expect(JSON.stringify(input)).not.toContain('do-not-store-me');
     delete process.env.FUNES_TEST_SECRET;
+  });
+});
+
+describe('what a second outsider tried', () => {
+  test('state kept in a WeakMap keyed by the instance is refused', () => {
+    const Counter = new Function(`
+      const _n = new WeakMap();
+      return class Counter { constructor(n) { _n.set(this, n); } get n() { return _n.get(this); } };`)() as new (n: number) => object;
+    expect(refusal(() => taker.take(new Counter(1))).message).toMatch(/args\.value is an instance of Counter, whose class Counter keeps private state/);
+  });
+
+  test("what a function keeps on itself counts; a function's own [keyOf]() is used", () => {
+    const loss = new Function('return function loss(x) { return x * loss.k; }')() as ((x: number) => number) & { k: number };
+    warningsDuring(() => {
+      loss.k = 1;
+      const first = taker.take(loss);
+      loss.k = 2;
+      expect(taker.take(loss)).not.toBe(first);
+    });
+    const prng = Object.assign(() => 0.5, { [keyOf]: () => ({ seed: 7 }) });
+    expect(sameKey(prng, Object.assign(() => 0.25, { [keyOf]: () => ({ seed: 7 }) }))).toBe(true);
+  });
+
+  test('a Proxy is refused, saying so; a function refusal offers the ways out a function has', () => {
+    expect(refusal(() => taker.take(new Proxy({ a: 1 }, {}))).message).toMatch(/args\.value is a Proxy/);
+    const k = 2;
+    const message = refusal(() => taker.take((x: number) => x * k)).message;
+    expect(message).toMatch(/pass the data it depends on instead/);
+    expect(message).not.toMatch(/keyOf/);
+  });
+
+  test('many instances of a large class key by a digest of the class, not its source each time', () => {
+    const body = Array.from({ length: 200 }, (_, i) => `m${i}(x) { return x + ${i}; }`).join('\n');
+    const Big = new Function(`return class Big { constructor(a) { this.a = a; } ${body} }`)() as new (a: number) => object;
+    const many = (n: number): object[] => Array.from({ length: 60_000 }, (_, i) => new Big(i === 59_999 ? n : i));
+    expect(sameKey(many(1), many(1))).toBe(true);
+    expect(sameKey(many(1), many(2))).toBe(false);
   });
 });

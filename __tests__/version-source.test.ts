@@ -581,3 +581,38 @@ describe('funes diff', () => {
     expect(basename(cache)).toBe('cache');
   });
 });
+
+describe('parameter names as written', () => {
+  const RENAMED = `
+import { memorious, Memorious } from 'funes';
+import { basename } from 'node:path';
+
+class Lab {
+  @memorious({ ignore: ['verbose'] })
+  fit(data: number[], verbose: boolean): number {
+    return data.length + (verbose ? 0 : 0);
+  }
+}
+
+// tsx (esbuild) renames the parameters that shadow these: data2, verbose2.
+const data = [1, 2, 3];
+const verbose = false;
+const lab = new Lab();
+const out = lab.fit(data, verbose);
+const records = Memorious.loadCachedResults(lab.fit);
+console.log(JSON.stringify({ out, version: basename(Memorious.locate(lab.fit)), names: Object.keys(records[0]!.input), records: records.length }));
+`;
+
+  test('a parameter a compiler renamed keeps its written name: ignore accepts it, and tsx and tsc share records', () => {
+    const dir = projectDir();
+    writeProject(dir, RENAMED);
+    const viaTsx = run(dir, join(BIN, 'tsx'), ['main.ts']) as RunResult & { names: string[]; records: number };
+    expect(viaTsx.names).toEqual(['data', 'verbose']);
+    expect(viaTsx.records).toBe(1);
+    tsc(dir, []);
+    const viaTsc = run(dir, process.execPath, [join('build', 'main.js')]) as RunResult & { names: string[]; records: number };
+    expect(viaTsc.version).toBe(viaTsx.version);
+    expect(viaTsc.names).toEqual(['data', 'verbose']);
+    expect(viaTsc.records).toBe(1);
+  });
+});

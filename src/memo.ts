@@ -37,10 +37,11 @@ export class MemoMethod implements RegisteredMethod {
   readonly version: string | number | undefined;
   readonly key: Function | undefined;
   readonly counts = new CallCounts();
-  readonly paramNames: readonly string[];
-  private readonly params: readonly Param[];
+  /** Parameter names: from the compiled code at first, as written once the version has found the source. */
+  paramNames: readonly string[];
+  private params: readonly Param[];
   /** What `ignore` leaves out of the key: parameters, and properties of destructured ones. */
-  private readonly ignored: readonly IgnoredPath[];
+  private ignored: readonly IgnoredPath[] | undefined;
   readonly maxAge: number | undefined;
   /** Declared async (or down-levelled from it): its callers get a Promise, so they may wait without blocking. */
   private readonly async: boolean;
@@ -78,7 +79,13 @@ export class MemoMethod implements RegisteredMethod {
     }
     this.params = params;
     this.paramNames = params.map((p) => p.name);
-    this.ignored = (options.ignore ?? []).map((name) => ignoredPath(params, name, String(member)));
+    // A name the compiled code lacks may be a parameter a compiler renamed: the source decides, at the first call.
+    try {
+      this.ignored = (options.ignore ?? []).map((name) => ignoredPath(params, name, String(member)));
+    } catch (error) {
+      const renamed = (name: string): boolean => this.paramNames.some((p) => p !== name && p.replace(/\d+$/, '') === name);
+      if (!(options.ignore ?? []).some(renamed)) throw error;
+    }
     this.maxAge = options.maxAge === undefined ? undefined : parseDuration(options.maxAge);
     this.async = parsed.async;
     this.locks = options.lock ?? parsed.async;
@@ -134,10 +141,23 @@ export class MemoMethod implements RegisteredMethod {
       format: FORMAT,
     });
     if (made.hidden.length > 0) warnHidden(name, made.hidden);
+    this.useWrittenNames(made.params);
     if (log.enabled) log('version %s %s from %s%s', name, made.version, made.origin, made.file ? ` (${made.file})` : '');
     this.made = made;
     this.id = { name, version: made.version };
     return this.id;
+  }
+
+  /** Takes the parameter names as written, where a compiler renamed them in the code that runs. */
+  private useWrittenNames(written: readonly string[] | undefined): void {
+    if (written && written.length === this.params.length && written.some((n, i) => n !== this.paramNames[i])) {
+      this.params = this.params.map((p, i) => ({ ...p, name: written[i]! }));
+      this.paramNames = written;
+      Reflect.defineMetadata(PARAMS_METADATA, written, this.wrapper);
+      Reflect.defineMetadata(PARAMS_METADATA, written, this.original);
+      this.ignored = undefined;
+    }
+    this.ignored ??= (this.options.ignore ?? []).map((n) => ignoredPath(this.params, n, String(this.member)));
   }
 
   store(): Store {
@@ -157,7 +177,7 @@ export class MemoMethod implements RegisteredMethod {
     const { name, version } = this.identity();
     const input = bindArguments(this.params, args);
     if (seed !== undefined) input.global_seed = seed;
-    const made = callKey(this.options, name, input, this.ignored, self, this.dispatchKey(self));
+    const made = callKey(this.options, name, input, this.ignored!, self, this.dispatchKey(self));
     const loc: RecordLocation = { method: name, version, key: made.key };
     const store = this.store();
     const flight = `${storeId(store)}\u0000${loc.key}`;

@@ -51,6 +51,7 @@ export function isBuiltIn(value: object): boolean {
 
 /** Values that cannot be keyed at all, with the reason. */
 export function refused(value: object): string | undefined {
+  if (types.isProxy(value)) return 'is a Proxy, whose answers come from its handler; pass the object it wraps';
   if (types.isPromise(value)) return 'is a Promise, which has no value yet; await it and pass the result';
   if (types.isWeakMap(value) || types.isWeakSet(value)) return 'is a WeakMap or WeakSet, which cannot be enumerated';
   if (types.isGeneratorObject(value) || types.isMapIterator(value) || types.isSetIterator(value)) {
@@ -83,7 +84,7 @@ export const NAMED = new Map<Function, (value: object, writer: KeyWriter) => str
   });
   NAMED.set(URLSearchParams, (value) => {
     const text = String(value);
-    return `Q${text.length}:${text}`;
+    return `W${text.length}:${text}`;
   });
   NAMED.set(EventEmitter, byName('EventEmitter'));
   const global = globalThis as unknown as Record<string, unknown>;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { slowKeyMs } from '../config';
 import { FunesError, warnOnce } from '../errors';
 import type { MemoriousOptions } from '../options';
-import { KeyRefusal, WAYS_OUT } from './refusal';
+import { FUNCTION_WAYS_OUT, KeyRefusal, WAYS_OUT } from './refusal';
 import { KeyWriter } from './writer';
 
 /** A parameter, or a property of a destructured parameter (`['$2', 'kw2']`), left out of the key. */
@@ -145,9 +145,15 @@ function without(input: Record<string, unknown>, ignored: readonly IgnoredPath[]
 /** The error for a value no key can capture, naming where it is and the ways out. */
 function unhashable(name: string, error: unknown): FunesError {
   if (error instanceof KeyRefusal) {
-    return new FunesError('FUNES_UNHASHABLE', `${name}: ${error.path} ${error.why}. To key this call, ${WAYS_OUT}`, { cause: error });
+    const ways = error.why.startsWith('is a function') ? FUNCTION_WAYS_OUT : WAYS_OUT;
+    return new FunesError('FUNES_UNHASHABLE', `${name}: ${error.path} ${error.why}. To key this call, ${ways}`, { cause: error });
   }
-  const why = error instanceof Error ? error.message : String(error);
+  const why =
+    error instanceof RangeError
+      ? `it is too large or too deep to write (${error.message}); give large values a [keyOf]() that returns their identity`
+      : error instanceof Error
+        ? error.message
+        : String(error);
   return new FunesError('FUNES_UNHASHABLE', `${name}: the input cannot be made into a key (${why}). To key this call, ${WAYS_OUT}`, {
     cause: error,
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { child, children, isNode, type AstNode } from '../version/ast';
 import { FUNCTION_TYPES } from '../version/declarations';
 import { parseProgram } from '../version/parse';
@@ -9,6 +10,8 @@ import { stripTypes } from '../version/strip';
 export interface ClassCode {
   /** Name and normalised source of the class and of each class it extends, built-ins by name. */
   readonly text: string;
+  /** The SHA-256 of `text`: what each instance writes, so a million instances do not repeat the class's source. */
+  readonly digest: string;
   /** The first class on the chain that declares instance `#private` fields, if any. */
   readonly privateIn: string | undefined;
   /** Whether this class itself declares static `#private` fields. */
@@ -71,7 +74,8 @@ export function classCode(ctor: Function): ClassCode {
   const parent = Object.getPrototypeOf(ctor) as unknown;
   const base = typeof parent === 'function' && parent !== Function.prototype ? classCode(parent) : undefined;
   if (isNative(source)) {
-    code = { text: `${name.length}:${name}`, privateIn: base?.privateIn, staticPrivate: false, native: true, twin: false };
+    const text = `${name.length}:${name}`;
+    code = { text, digest: sha256(text), privateIn: base?.privateIn, staticPrivate: false, native: true, twin: false };
   } else {
     const node = parseExpression(source);
     // esbuild numbers its decorator temporaries by their place in the file (`_init2`).
@@ -79,10 +83,11 @@ export function classCode(ctor: Function): ClassCode {
     // A lowered private field may be either kind: the helpers do not say.
     const lowered = LOWERED_PRIVATE.test(source);
     const declared = node ? privateFields(node) : { instance: false, static: false };
-    const privateIn = declared.instance || lowered ? name || 'an anonymous class' : base?.privateIn;
+    const outside = node ? outsideNames(node) : [];
+    const privateIn = declared.instance || lowered || keepsStateOutside(own, outside) ? name || 'an anonymous class' : base?.privateIn;
     const text = `${name.length}:${name}${own.length}:${own}${base ? `<${base.text}` : ''}`;
-    code = { text, privateIn, staticPrivate: declared.static || lowered, native: false, twin: false };
-    if (node && readsOutside(node)) noteTwins(ctor, code);
+    code = { text, digest: sha256(text), privateIn, staticPrivate: declared.static || lowered, native: false, twin: false };
+    if (outside.length > 0) noteTwins(ctor, code);
   }
   classes.set(ctor, code);
   return code;
@@ -100,8 +105,20 @@ function noteTwins(ctor: Function, code: ClassCode): void {
   }
 }
 
-function readsOutside(node: AstNode): boolean {
-  return reach(node).free.some((r) => !GLOBALS.has(r.name));
+function outsideNames(node: AstNode): string[] {
+  return [...new Set(reach(node).free.map((r) => r.name))].filter((n) => !GLOBALS.has(n));
+}
+
+/**
+ * Whether the class keeps instance state in a map outside itself, keyed by the instance
+ * (`secrets.get(this)`, `_n.set(this, n)`): the hand-written form of a private field.
+ */
+function keepsStateOutside(text: string, outside: readonly string[]): boolean {
+  return outside.some((name) => new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\.(?:get|set|has)\\(this\\b`).test(text));
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf16le').digest('hex');
 }
 
 /**

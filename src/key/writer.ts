@@ -82,6 +82,7 @@ export class KeyWriter {
   }
 
   private fn(value: Function): string {
+    if (typeof (value as { [keyOf]?: unknown })[keyOf] === 'function') return this.object(value);
     const code = functionCode(value);
     let text: string;
     if (!('refused' in code)) text = code.text;
@@ -89,7 +90,8 @@ export class KeyWriter {
     else throw new KeyRefusal(this.here(), `is a function, and ${code.refused}`);
     if (isClass(value)) return `Q${text.length}:${text}${this.statics(value)}`;
     this.firstFunction ??= this.here();
-    return `F${text.length}:${text}`;
+    // What a function keeps on itself (`loss.k = 2`) it may read through its own name.
+    return `F${text.length}:${text}${this.props(value, Object.keys(value))}`;
   }
 
   /**
@@ -183,7 +185,7 @@ export class KeyWriter {
     if (code?.privateIn !== undefined) {
       throw new KeyRefusal(
         this.here(),
-        `is an instance of ${describeClass(ctor)}, whose class ${code.privateIn} declares #private fields, which no key can read`,
+        `is an instance of ${describeClass(ctor)}, whose class ${code.privateIn} keeps private state (#private or accessor fields, or a WeakMap keyed by the instance), which no key can read`,
       );
     }
   }
@@ -246,7 +248,7 @@ export class KeyWriter {
             '(made by one factory, or one module loaded twice), whose methods may read other values from outside',
         );
       }
-      identity = `C${code.text.length}:${code.text}`;
+      identity = `C${code.digest}`;
     } else {
       // A prototype that is an ordinary object (`Object.create(defaults)`): what it holds is inherited data.
       identity = proto === null ? 'C0:' : `P${this.child('.<prototype>', proto)}`;

@@ -32,6 +32,12 @@ export interface MethodVersion {
   readonly dependencies: readonly Dependency[];
   /** Values the version reads but no source shows. */
   readonly hidden: readonly HiddenDependency[];
+  /**
+   * The parameter names as written (source origin only): a compiler may rename them in
+   * the code that runs (esbuild turns `data` into `data2` when the module also declares a
+   * `data`), and keys must not change with that.
+   */
+  readonly params?: readonly string[];
 }
 
 /** What the version of one decorated method is asked from. */
@@ -124,7 +130,15 @@ function fromSource(request: VersionRequest): MethodVersion | undefined {
     source: sourceText,
     dependencies,
     hidden: follower.hidden,
+    params: children(value, 'params').map((p, i) => writtenName(p, i)),
   };
+}
+
+/** A parameter's name as written, or its position for a destructured one, as `readParams` names them. */
+function writtenName(param: AstNode, index: number): string {
+  const target = param.type === 'TSParameterProperty' ? child(param, 'parameter') : param;
+  const inner = target?.type === 'AssignmentPattern' ? child(target, 'left') : target?.type === 'RestElement' ? child(target, 'argument') : target;
+  return inner?.type === 'Identifier' ? String(inner.name) : `$${index}`;
 }
 
 interface FoundMethod {
