@@ -39,16 +39,36 @@ export class KeyWriter {
     this.at = [root];
   }
 
+  /**
+   * Whether each entry of `at` is a bare property name, formatted only when a path is
+   * asked for: a table of a million properties must not pay for a million path segments.
+   */
+  private readonly named: boolean[] = [false];
+
   /** Where the writer is, as a path from its root. */
   here(): string {
-    return this.at.join('');
+    let path = '';
+    for (let i = 0; i < this.at.length; i++) path += this.named[i] ? segment(this.at[i]!) : this.at[i]!;
+    return path;
   }
 
   /** Writes `value` under a path segment of the one being written. */
   child(segment: string, value: unknown): string {
     this.at.push(segment);
+    this.named.push(false);
     const text = this.write(value);
     this.at.pop();
+    this.named.pop();
+    return text;
+  }
+
+  /** Writes the value of the property `name`. */
+  private property(name: string, value: unknown): string {
+    this.at.push(name);
+    this.named.push(true);
+    const text = this.write(value);
+    this.at.pop();
+    this.named.pop();
     return text;
   }
 
@@ -303,7 +323,7 @@ export class KeyWriter {
       const top = this.at.length === 1;
       for (const name of names) {
         const before = this.binary;
-        const part = this.child(segment(name), read(value, name, this));
+        const part = this.property(name, read(value, name, this));
         if (top) this.tops.push({ path: this.here() + segment(name), text: part, bytes: part.length * 2 + this.binary - before });
         text += `${name.length}:${name}${part}`;
       }
