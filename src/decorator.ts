@@ -1,5 +1,6 @@
 import { FunesError } from './errors';
 import { MemoMethod } from './memo';
+import { registered } from './registry';
 import { checkOptions, type MemoriousOptions } from './options';
 
 type Method<This, Args extends unknown[], R> = (this: This, ...args: Args) => R;
@@ -20,6 +21,7 @@ export interface MemoriousDecorator {
     context: ClassMethodDecoratorContext<This, Method<This, Args, R>>,
   ): Method<This, Args, R>;
   <T>(target: object, key: string | symbol, descriptor: TypedPropertyDescriptor<T>): TypedPropertyDescriptor<T> | void;
+  <F extends (...args: never[]) => unknown>(fn: F): F;
 }
 
 /**
@@ -42,6 +44,7 @@ export interface MemoriousDecorator {
  * }
  * ```
  */
+export function memorious<F extends (...args: never[]) => unknown>(fn: F): F;
 export function memorious<This, Args extends unknown[], R>(
   value: Method<This, Args, R>,
   context: ClassMethodDecoratorContext<This, Method<This, Args, R>>,
@@ -54,14 +57,39 @@ export function memorious<T>(
 export function memorious(options?: MemoriousOptions): MemoriousDecorator;
 export function memorious(...args: unknown[]): unknown {
   if (isDecoratorCall(args)) return decorate(args, {});
+  if (isPlainFunction(args)) return memorize(args[0], {});
   if (args.length <= 1 && typeof args[0] !== 'function') {
     const options = checkOptions(args[0] === undefined ? {} : args[0]);
     return (...inner: unknown[]): unknown => {
-      if (!isDecoratorCall(inner)) throw misplaced(inner);
-      return decorate(inner, options);
+      if (isDecoratorCall(inner)) {
+        if (options.name !== undefined) {
+          throw new FunesError('FUNES_BAD_OPTION', '@memorious: the name option is for plain functions; a method is named Class.method');
+        }
+        return decorate(inner, options);
+      }
+      if (isPlainFunction(inner)) return memorize(inner[0], options);
+      throw misplaced(inner);
     };
   }
   throw misplaced(args);
+}
+
+/** One argument, a function that is not a class: `memorious(fn)`. */
+function isPlainFunction(args: unknown[]): args is [Function] {
+  return args.length === 1 && typeof args[0] === 'function' && !/^class\b/.test(Function.prototype.toString.call(args[0]));
+}
+
+/** The memorized form of a plain function: the same call path as a method, under the function's name. */
+function memorize(fn: Function, options: MemoriousOptions): Function {
+  const name = options.name ?? fn.name;
+  if (!name) {
+    throw new FunesError(
+      'FUNES_BAD_OPTION',
+      'memorious: an anonymous function or arrow needs a name for its records: memorious({ name: "fit" })((...) => ...)',
+    );
+  }
+  if (registered(fn)) throw new FunesError('FUNES_BAD_OPTION', `memorious: '${name}' is memorized already`);
+  return new MemoMethod(fn, name, options, true).wrapper;
 }
 
 function isDecoratorCall(args: unknown[]): boolean {
@@ -126,7 +154,7 @@ function misplaced(args: unknown[]): FunesError {
           : `${name}, which is a property`;
     what = kind;
   } else if (args.length === 1 && typeof args[0] === 'function') {
-    what = `'${(args[0] as Function).name}', which is a class`;
+    what = `the class '${(args[0] as Function).name}' (memorious takes a method, or a plain function as memorious(fn))`;
   } else {
     what = 'something that is not a class member';
   }

@@ -4,7 +4,7 @@ import { storeFor } from './config';
 import { FunesError, warnOnce } from './errors';
 import { dependencyText, digest } from './version/compiled';
 import { declarationSite, type Site } from './version/site';
-import { methodVersion, type MethodVersion } from './version/version';
+import { functionVersion, methodVersion, type MethodVersion } from './version/version';
 import { warnHidden, warnOverride } from './version/warnings';
 import { callKey, keyParts, type CallKey, type IgnoredPath } from './key/call-key';
 import { explainMiss } from './key/explain';
@@ -61,10 +61,15 @@ export class MemoMethod implements RegisteredMethod {
   /** Stores this process has told which version it uses. */
   private readonly noted = new WeakSet<Store>();
 
+  /**
+   * `member` is the method's name, or for a plain function (`plain`) the name its records
+   * go under.
+   */
   constructor(
     readonly original: Function,
     private readonly member: string | symbol,
     private readonly options: MemoriousOptions,
+    private readonly plain = false,
   ) {
     const parsed = readParams(original);
     if (!parsed) {
@@ -95,11 +100,12 @@ export class MemoMethod implements RegisteredMethod {
     this.version = options.version;
     this.key = options.key;
     const wrapper = wrap(this);
-    Object.defineProperty(wrapper, 'name', { value: original.name });
+    Object.defineProperty(wrapper, 'name', { value: plain ? String(member) : original.name });
     Reflect.defineMetadata(PARAMS_METADATA, this.paramNames, wrapper);
     Reflect.defineMetadata(PARAMS_METADATA, this.paramNames, original);
     register(wrapper, this);
     this.wrapper = wrapper;
+    if (plain) this.home = original;
   }
 
   /** Legacy decorators are handed the declaring prototype (or class) itself. */
@@ -130,16 +136,18 @@ export class MemoMethod implements RegisteredMethod {
       );
     }
     const owner = (typeof home === 'function' ? home : home.constructor) as Function | undefined;
-    const name = `${owner?.name || 'anonymous'}.${String(this.member)}`;
-    const made = methodVersion({
-      method: this,
-      member: this.member,
-      site: this.site,
-      home,
-      className: owner?.name ?? '',
-      lookup: registered,
-      format: FORMAT,
-    });
+    const name = this.plain ? String(this.member) : `${owner?.name || 'anonymous'}.${String(this.member)}`;
+    const made = this.plain
+      ? functionVersion({ method: this, site: this.site, lookup: registered, format: FORMAT })
+      : methodVersion({
+          method: this,
+          member: this.member,
+          site: this.site,
+          home,
+          className: owner?.name ?? '',
+          lookup: registered,
+          format: FORMAT,
+        });
     if (made.hidden.length > 0) warnHidden(name, made.hidden);
     this.useWrittenNames(made.params);
     if (log.enabled) log('version %s %s from %s%s', name, made.version, made.origin, made.file ? ` (${made.file})` : '');
@@ -266,6 +274,7 @@ export class MemoMethod implements RegisteredMethod {
    * else: the key says so. Subclasses that change nothing the method reaches share results.
    */
   private dispatchKey(self: unknown): string {
+    if (this.plain) return '';
     const home = this.home!;
     const runtime = typeof home === 'function' ? self : typeof self === 'object' && self !== null ? Object.getPrototypeOf(self) : null;
     if (runtime === home || (typeof runtime !== 'object' && typeof runtime !== 'function') || runtime === null) return '';

@@ -9,6 +9,15 @@ import type { Store } from './store/types';
  */
 export interface MemoriousOptions {
   /**
+   * For a plain function (`memorious(options)(fn)`): the name its records go under,
+   * `<cacheDir>/<name>/<version>/<key>.bin`. Needed for an anonymous function or arrow;
+   * otherwise the function's own name is used. Not for methods, which are named
+   * `Class.method`.
+   * @default the function's name
+   * @example `const fit = memorious({ name: 'fit' })((lr: number) => train(lr));`
+   */
+  readonly name?: string;
+  /**
    * Where this method's records live. A relative path is taken from `process.cwd()`.
    * @default `Memorious.configure({ cacheDir })`, else `$FUNES_CACHE_DIR`, else `./cache`
    * @example `@memorious({ cacheDir: 'results/cache' })`
@@ -79,6 +88,7 @@ export interface MemoriousOptions {
 }
 
 const KNOWN: Record<keyof MemoriousOptions, (v: unknown) => boolean> = {
+  name: (v) => typeof v === 'string' && v.trim().length > 0,
   cacheDir: (v) => typeof v === 'string' && v.length > 0,
   version: (v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)),
   dependsOn: (v) => Array.isArray(v) && v.every((f) => typeof f === 'function' || (typeof f === 'string' && f.length > 0)),
@@ -97,6 +107,7 @@ const KNOWN: Record<keyof MemoriousOptions, (v: unknown) => boolean> = {
 };
 
 const EXPECTED: Record<keyof MemoriousOptions, string> = {
+  name: 'a non-empty name',
   cacheDir: 'a non-empty path',
   version: 'a string or a finite number',
   dependsOn: 'an array of functions and package names',

@@ -3,7 +3,8 @@ import { registered } from './registry';
 import { checkSeed, type GlobalSeed } from './seed';
 
 /**
- * A view of `target` whose `@memorious` methods run with `Math.random` seeded by `seed`.
+ * A view of `target` whose `@memorious` methods run with `Math.random` seeded by `seed`;
+ * for a function memorized with `memorious(fn)`, a function that runs it seeded.
  * It is the typed way to pass the seed: `withSeed(lab, 3).fit(p)` is
  * `lab.fit(p, { global_seed: 3 })` with `fit`'s own signature, so it type-checks in
  * strict TypeScript without a cast. The seed is part of the input, and so of the key.
@@ -17,6 +18,12 @@ import { checkSeed, type GlobalSeed } from './seed';
  */
 export function withSeed<T extends object>(target: T, seed: GlobalSeed): T {
   checkSeed(seed);
+  // A memorized plain function: calling the view calls it seeded.
+  if (typeof target === 'function' && registered(target)) {
+    return new Proxy(target, {
+      apply: (fn, self, args: unknown[]) => Reflect.apply(fn as Function, self, [...args, { global_seed: seed }]),
+    });
+  }
   return new Proxy(target, {
     get(obj, prop) {
       const value: unknown = Reflect.get(obj, prop, obj);

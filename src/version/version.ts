@@ -5,6 +5,7 @@ import type { Dependency, HiddenDependency } from './dependency';
 import { Follower, projectRoot, type ClassRef } from './follow';
 import { matchesRuntime } from './match';
 import { classMembers, indexOf, type ClassSite, type ModuleIndex } from './module-index';
+import { FUNCTION_TYPES } from './declarations';
 import { installedVersion } from './packages';
 import { printNode } from './print';
 import type { Site } from './site';
@@ -62,6 +63,72 @@ export interface VersionRequest {
  */
 export function methodVersion(request: VersionRequest): MethodVersion {
   return fromSource(request) ?? fromCompiled(request);
+}
+
+/** What the version of one memorized plain function is asked from. */
+export interface FunctionVersionRequest {
+  readonly method: MemoriousDependency;
+  /** Where `memorious(fn)` was called, if the stack said. */
+  readonly site: Site | undefined;
+  readonly lookup: DependencyLookup;
+  readonly format: number;
+}
+
+/**
+ * A plain function's version: from its source as written when it is declared in the module
+ * that memorizes it (`function f`, `const f = (...) =>`, or `const f = memorious(function ...)`)
+ * and matches the function that runs, following what it reads as a method's version does;
+ * from its compiled text otherwise, with a hidden-dependency warning.
+ */
+export function functionVersion(request: FunctionVersionRequest): MethodVersion {
+  return functionFromSource(request) ?? fromCompiled({ ...request, member: request.method.original.name, home: request.method.original, className: '' });
+}
+
+function functionFromSource(request: FunctionVersionRequest): MethodVersion | undefined {
+  const { site, method } = request;
+  const fn = method.original;
+  if (!site || !fn.name) return undefined;
+  const source = sourceOf(site.file, site.line, site.column);
+  const module = source && indexOf(source);
+  if (!source || !module) return undefined;
+  const node = declaredFunction(module, fn.name);
+  const stripped = node && stripTypes(node);
+  const enums = new Set([...module.bindings].filter(([, b]) => b.kind === 'enum' || b.kind === 'import').map(([name]) => name));
+  if (!stripped || !matchesRuntime(stripped, fn, enums)) return undefined;
+  const root = projectRoot(module.file);
+  const build = source.file !== site.file ? { sourceDir: dirname(source.file), outDir: dirname(site.file) } : undefined;
+  const follower = new Follower(root, build);
+  follower.follow(stripped, { module, enclosing: [] });
+  const extra: Dependency[] = [];
+  method.dependsOn.forEach((d, i) => {
+    if (typeof d === 'function') extra.push({ name: `dependsOn[${i}] ${d.name}`, kind: 'option', text: sourceTokens(d) });
+  });
+  if (method.key) extra.push({ name: 'memorious key', kind: 'option', text: sourceTokens(method.key) });
+  const dependencies = [...follower.dependencies, ...extra, ...packageDependencies(method, root)];
+  const sourceText = printNode(stripped);
+  const parts = [request.format, 'function', sourceText, ...follower.ids(), ...dependencies.map((d) => `${d.kind}\u0001${d.name}\u0001${d.text}`)];
+  if (method.version !== undefined) parts.push(`version\u0001${typeof method.version}:${method.version}`);
+  return {
+    version: digest(parts.join('\u0004'), 16),
+    origin: 'source',
+    file: relative(root, module.file).split(sep).join('/'),
+    source: sourceText,
+    dependencies,
+    hidden: follower.hidden,
+    params: children(stripped, 'params').map((p, i) => writtenName(p, i)),
+  };
+}
+
+/** The function a module declares under `name`: a declaration, a function-valued variable, or the function a call wraps. */
+function declaredFunction(module: ModuleIndex, name: string): AstNode | undefined {
+  const binding = module.bindings.get(name);
+  if (binding?.kind === 'function') return binding.node;
+  if (binding?.kind !== 'variable') return undefined;
+  const init = child(binding.declarator, 'init');
+  if (!init) return undefined;
+  if (FUNCTION_TYPES.has(init.type)) return init;
+  if (init.type === 'CallExpression') return children(init, 'arguments').filter((a) => FUNCTION_TYPES.has(a.type)).pop();
+  return undefined;
 }
 
 function fromCompiled(request: VersionRequest): MethodVersion {

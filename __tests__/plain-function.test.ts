@@ -1,0 +1,127 @@
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FunesError, memorious, Memorious, withSeed } from '../src';
+import { tempCache } from './helpers/cache';
+import { lastJson, projectDir, runScript } from './helpers/child';
+
+const cache = tempCache();
+
+let doubled = 0;
+function double(x: number): number {
+  doubled++;
+  return 2 * x;
+}
+
+describe('memorious(fn): plain functions', () => {
+  test('a memorized function keeps its records under <cacheDir>/<name>/<version>/<key>.bin, with the helpers of methods', () => {
+    const cached = memorious(double);
+    expect(cached(2)).toBe(4);
+    expect(cached(2)).toBe(4);
+    expect(cached(3)).toBe(6);
+    expect(doubled).toBe(2);
+    expect(cached.name).toBe('double');
+    const versions = readdirSync(join(cache, 'double')).filter((f) => /^[0-9a-f]{16}$/.test(f));
+    expect(versions).toHaveLength(1);
+    expect(readdirSync(join(cache, 'double', versions[0]!)).filter((f) => f.endsWith('.bin'))).toHaveLength(2);
+    expect(Memorious.loadCachedResults(cached).map((r) => r.input)).toEqual(expect.arrayContaining([{ x: 2 }, { x: 3 }]));
+    expect(Memorious.stats(cached)).toEqual(expect.objectContaining({ hits: 1, misses: 2 }));
+    expect(Memorious.locate(cached)).toContain(join(cache, 'double'));
+    expect(Memorious.clear(cached)).toBe(2);
+  });
+
+  test('options apply, and an anonymous arrow takes its name from the name option', async () => {
+    let runs = 0;
+    const square = memorious({ name: 'square', ignore: ['verbose'] })((x: number, verbose = false): number => {
+      runs++;
+      void verbose;
+      return x * x;
+    });
+    expect(square(3)).toBe(9);
+    expect(square(3, true)).toBe(9);
+    expect(runs).toBe(1);
+    expect(readdirSync(cache)).toContain('square');
+
+    const fetchLike = memorious({ name: 'fetchLike' })(async (n: number): Promise<number> => n + 1);
+    expect(await fetchLike(1)).toBe(2);
+    const hit = fetchLike(1);
+    expect(hit).toBeInstanceOf(Promise);
+    expect(await hit).toBe(2);
+  });
+
+  test('an anonymous function with no name option is refused, saying what to do', () => {
+    expect(() => memorious((x: number) => x)).toThrow(expect.objectContaining({ code: 'FUNES_BAD_OPTION', message: expect.stringMatching(/needs a name/) }));
+    expect(() => memorious({ name: '' })).toThrow(FunesError);
+  });
+
+  test('withSeed works on a memorized function: the seed is part of the key', () => {
+    const noisy = memorious(function noisy(scale: number): number {
+      return Math.random() * scale;
+    });
+    const a = withSeed(noisy, 3)(1);
+    expect(withSeed(noisy, 3)(1)).toBe(a);
+    expect(withSeed(noisy, 4)(1)).not.toBe(a);
+    expect((noisy as (...args: unknown[]) => number)(1, { global_seed: 3 })).toBe(a);
+  });
+
+  test('memorious given a class says it was given a class', () => {
+    class NotAFunction {}
+    expect(() => (memorious as (x: unknown) => unknown)(NotAFunction)).toThrow(/the class 'NotAFunction'/);
+  });
+});
+
+describe('memorious(fn) from plain JavaScript', () => {
+  const dir = projectDir();
+  const helper = (k: number): string => `function helper(x) { return x * ${k}; }\n`;
+  const cjs = (k: number): string => `
+const { memorious, Memorious } = require('funes');
+const { basename } = require('node:path');
+${helper(k)}
+let runs = 0;
+function scaled(x) { runs++; return helper(x); }
+const cached = memorious(scaled);
+const out = [cached(2), cached(2)];
+console.log(JSON.stringify({ out, runs, version: basename(Memorious.locate(cached)) }));
+`;
+
+  test('CommonJS: cached across processes, and a module helper it reads retires old results when edited', () => {
+    const env = { FUNES_CACHE_DIR: join(dir, 'cache') };
+    writeFileSync(join(dir, 'main.js'), cjs(3));
+    const run1 = runScript(dir, join(dir, 'main.js'), { env });
+    expect(run1.stderr).not.toContain('FUNES_HIDDEN_DEPENDENCY');
+    const first = lastJson<{ out: number[]; runs: number; version: string }>(run1);
+    expect(first).toEqual(expect.objectContaining({ out: [6, 6], runs: 1 }));
+    const again = lastJson<{ runs: number; version: string }>(runScript(dir, join(dir, 'main.js'), { env }));
+    expect(again).toEqual(expect.objectContaining({ runs: 0, version: first.version }));
+    writeFileSync(join(dir, 'main.js'), cjs(3).replace('function scaled(x) {', '// a comment\nfunction scaled(x) {'));
+    expect(lastJson<{ version: string }>(runScript(dir, join(dir, 'main.js'), { env })).version).toBe(first.version);
+    writeFileSync(join(dir, 'main.js'), cjs(4));
+    const edited = lastJson<{ out: number[]; runs: number; version: string }>(runScript(dir, join(dir, 'main.js'), { env }));
+    expect(edited).toEqual(expect.objectContaining({ out: [8, 8], runs: 1 }));
+    expect(edited.version).not.toBe(first.version);
+  });
+
+  test('a function imported from another module is versioned by its compiled text, with a warning', () => {
+    writeFileSync(join(dir, 'lib.js'), 'exports.triple = function triple(x) { return 3 * x; };\n');
+    writeFileSync(
+      join(dir, 'imported.js'),
+      `const { memorious } = require('funes');\nconst { triple } = require('./lib');\nconsole.log(JSON.stringify(memorious(triple)(2)));\n`,
+    );
+    const result = runScript(dir, join(dir, 'imported.js'), { env: { FUNES_CACHE_DIR: join(dir, 'cache-imported') } });
+    expect(lastJson(result)).toBe(6);
+    expect(result.stderr).toMatch(/FUNES_HIDDEN_DEPENDENCY.*triple/);
+  });
+
+  test('ES modules: import { memorious } from "funes"', () => {
+    const env = { FUNES_CACHE_DIR: join(dir, 'cache-esm') };
+    writeFileSync(
+      join(dir, 'main.mjs'),
+      `import { memorious } from 'funes';
+let runs = 0;
+const add = memorious(function add(a, b) { runs++; return a + b; });
+console.log(JSON.stringify({ out: [add(1, 2), add(1, 2)], runs }));
+`,
+    );
+    expect(lastJson(runScript(dir, join(dir, 'main.mjs'), { env }))).toEqual({ out: [3, 3], runs: 1 });
+    expect(lastJson(runScript(dir, join(dir, 'main.mjs'), { env }))).toEqual({ out: [3, 3], runs: 0 });
+  });
+});
