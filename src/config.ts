@@ -27,6 +27,52 @@ export interface FunesConfig {
    * @example `Memorious.configure({ slowKey: '100ms' })`
    */
   readonly slowKey?: number | string;
+  /**
+   * How every memorized method and function uses the cache, unless its own `mode` option
+   * says otherwise; `undefined` returns to `$FUNES_MODE`, else `'on'`. See {@link CacheMode}.
+   * @example `Memorious.configure({ mode: 'read-only' })`
+   */
+  readonly mode?: CacheMode;
+}
+
+/**
+ * How calls use the cache:
+ * - `'on'`: serve hits, compute and store misses (the default);
+ * - `'off'`: neither read nor write: every call computes, as if undecorated;
+ * - `'refresh'`: compute every call and replace its stored record;
+ * - `'read-only'`: serve hits, compute misses but never write (a shared cache a job must not change).
+ *
+ * Set it without touching code with `FUNES_MODE=off`, for the whole process with
+ * `Memorious.configure({ mode })`, or per method with `@memorious({ mode })`; the most
+ * specific one wins.
+ * @example `FUNES_MODE=refresh node sweep.js`
+ */
+export type CacheMode = 'on' | 'off' | 'refresh' | 'read-only';
+
+const MODES: readonly CacheMode[] = ['on', 'off', 'refresh', 'read-only'];
+
+/** Whether `value` is a cache mode. */
+export function isCacheMode(value: unknown): value is CacheMode {
+  return MODES.includes(value as CacheMode);
+}
+
+/** The error for a mode that is none of the four. */
+export function badMode(where: string, value: unknown): FunesError {
+  return new FunesError('FUNES_BAD_OPTION', `${where} must be one of ${MODES.join(', ')}; got ${JSON.stringify(value)}`);
+}
+
+let envMode: { readonly raw: string | undefined; readonly mode: CacheMode } | undefined;
+
+/** The configured mode, else `$FUNES_MODE`, else `'on'`; a bad `$FUNES_MODE` throws at the call. */
+export function cacheMode(): CacheMode {
+  if (settings.mode !== undefined) return settings.mode;
+  const raw = process.env.FUNES_MODE;
+  if (envMode === undefined || envMode.raw !== raw) {
+    const mode = raw === undefined || raw === '' ? 'on' : raw.trim().toLowerCase();
+    if (!isCacheMode(mode)) throw badMode('FUNES_MODE', raw);
+    envMode = { raw, mode };
+  }
+  return envMode.mode;
 }
 
 let settings: FunesConfig = {};
@@ -52,11 +98,13 @@ export function configure(config: FunesConfig): void {
       if (value !== undefined && !isStore(value)) {
         throw new FunesError('FUNES_BAD_OPTION', 'Memorious.configure: store must be a Store (FileStore, MemoryStore, RedisStore or your own)');
       }
+    } else if (key === 'mode') {
+      if (value !== undefined && !isCacheMode(value)) throw badMode('Memorious.configure: mode', value);
     } else if (key === 'slowKey') {
       if (value !== undefined) slowKey = parseDuration(value as number | string, 'slowKey');
       else slowKey = DEFAULT_SLOW_KEY_MS;
     } else {
-      throw new FunesError('FUNES_BAD_OPTION', `Memorious.configure has no setting '${key}'; known: cacheDir, store, slowKey`);
+      throw new FunesError('FUNES_BAD_OPTION', `Memorious.configure has no setting '${key}'; known: cacheDir, store, slowKey, mode`);
     }
   }
   settings = { ...settings, ...config };

@@ -9,7 +9,7 @@ export { keyOf, type KeyOf } from './key/key-of';
 export { FunesError, type FunesErrorCode, type FunesWarningCode } from './errors';
 export { PARAMS_METADATA } from './memo';
 export type { MemoriousOptions } from './options';
-export type { FunesConfig } from './config';
+export type { FunesConfig, CacheMode } from './config';
 export type { CachedResult, StoredRecord } from './record';
 export type { GlobalSeed } from './seed';
 export { FileStore } from './store/file-store';

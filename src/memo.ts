@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { noteVersion, readRecord, writeRecord } from './cache-io';
-import { storeFor } from './config';
+import { cacheMode, storeFor } from './config';
 import { FunesError, warnOnce } from './errors';
 import { dependencyText, digest } from './version/compiled';
 import { declarationSite, type Site } from './version/site';
@@ -174,6 +174,8 @@ export class MemoMethod implements RegisteredMethod {
 
   call(self: unknown, given: unknown[]): unknown {
     const { args, seed } = splitSeed(given);
+    const mode = this.options.mode ?? cacheMode();
+    if (mode === 'off') return this.run(self, args, seed);
     if (!this.locate(self)) {
       warnOnce(
         String(this.member),
@@ -192,17 +194,21 @@ export class MemoMethod implements RegisteredMethod {
     // Identical calls join a pending one; most processes never have any pending.
     const pending = this.inflight.size === 0 ? undefined : this.inflight.get(flight);
     if (pending) return pending;
+    if (!store.synchronous && !this.async) throw asyncStoreError(name);
+    // Nothing has run since the call began: the input is still as it was given.
+    const call = (): Call => ({ self, args, seed, input: this.snapshot(name, input), made, store, loc, flight, write: mode !== 'read-only' });
+    // A refresh neither reads nor waits for another process's record: it replaces it.
+    if (mode === 'refresh') return this.compute(call(), !store.synchronous || this.async);
     if (store.synchronous) {
       const hit = readRecord(store, loc, this.maxAge) as StoredRecord | undefined;
-      // Nothing has run since the call began: the input is still as it was given.
-      return hit ? this.serve(hit) : this.miss({ self, args, seed, input: this.snapshot(name, input), made, store, loc, flight });
+      return hit ? this.serve(hit) : mode === 'read-only' ? this.compute(call(), this.async) : this.miss(call());
     }
-    // Sync methods cannot wait for an asynchronous store: it was configured after them.
-    if (!this.async) throw asyncStoreError(name);
-    const call: Call = { self, args, seed, input: this.snapshot(name, input), made, store, loc, flight };
+    const pendingCall = call();
     return this.share(
       flight,
-      Promise.resolve(readRecord(store, loc, this.maxAge)).then((hit) => (hit ? this.serve(hit) : this.miss(call))),
+      Promise.resolve(readRecord(store, loc, this.maxAge)).then((hit) =>
+        hit ? this.serve(hit) : mode === 'read-only' ? this.compute(pendingCall, false) : this.miss(pendingCall),
+      ),
     );
   }
 
@@ -244,6 +250,7 @@ export class MemoMethod implements RegisteredMethod {
     if (log.enabled) log('miss %s %s', call.loc.method, call.loc.key);
     const start = performance.now();
     const result = this.run(call.self, call.args, call.seed);
+    if (!call.write) return result;
     if (!isThenable(result)) {
       const saved = this.save(call, result, start, false);
       // A sync method stays sync only with a synchronous store.
@@ -334,6 +341,8 @@ interface Call {
   readonly loc: RecordLocation;
   /** Identifies identical calls in this process. */
   readonly flight: string;
+  /** Whether the result is stored: not in read-only mode. */
+  readonly write: boolean;
 }
 
 /** The error for a sync method whose store can only answer later. */

@@ -1,5 +1,5 @@
 import { FunesError } from './errors';
-import { isStore } from './config';
+import { isCacheMode, isStore, type CacheMode } from './config';
 import { parseDuration } from './limits';
 import type { Store } from './store/types';
 
@@ -85,6 +85,13 @@ export interface MemoriousOptions {
    * @example `@memorious({ store: new RedisStore({ url: 'redis://cache:6379' }) })`
    */
   readonly store?: Store;
+  /**
+   * How this method uses the cache: `'on'`, `'off'`, `'refresh'` or `'read-only'` (see
+   * `CacheMode`). Wins over `Memorious.configure({ mode })` and `$FUNES_MODE`.
+   * @default the configured mode, else `$FUNES_MODE`, else `'on'`
+   * @example `@memorious({ mode: 'read-only' })`
+   */
+  readonly mode?: CacheMode;
 }
 
 const KNOWN: Record<keyof MemoriousOptions, (v: unknown) => boolean> = {
@@ -104,6 +111,7 @@ const KNOWN: Record<keyof MemoriousOptions, (v: unknown) => boolean> = {
   key: (v) => typeof v === 'function',
   lock: (v) => typeof v === 'boolean',
   store: (v) => isStore(v),
+  mode: (v) => isCacheMode(v),
 };
 
 const EXPECTED: Record<keyof MemoriousOptions, string> = {
@@ -117,6 +125,7 @@ const EXPECTED: Record<keyof MemoriousOptions, string> = {
   key: 'a function (input, self) => data to hash',
   lock: 'a boolean',
   store: 'a Store (FileStore, MemoryStore, RedisStore or your own)',
+  mode: "one of 'on', 'off', 'refresh', 'read-only'",
 };
 
 /** Checks options once, at decoration, so that a typo fails where it was made. */
