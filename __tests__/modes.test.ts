@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunesError, memorious, Memorious, MemoryStore } from '../src';
 import { filesUnder, tempCache } from './helpers/cache';
@@ -102,7 +103,7 @@ describe('cache modes', () => {
 describe('FUNES_MODE, without touching code', () => {
   const dir = projectDir();
   const script = join(dir, 'main.js');
-  require('node:fs').writeFileSync(
+  writeFileSync(
     script,
     `const { memorious, Memorious } = require('funes');
 let runs = 0;
