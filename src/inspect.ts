@@ -91,6 +91,71 @@ export class Memorious {
   }
 
   /**
+   * The stored record for a call, or `undefined`, without computing anything: what a call
+   * with these arguments would be served. Pass the instance with the method when its state
+   * is part of the key (`[lab, lab.fit]`); a plain function, a static method, or a method
+   * with `ignoreThis` or `key` needs none. A Promise for an asynchronous store (Redis).
+   *
+   * @throws FunesError `FUNES_UNBOUND` for an instance method given without its instance;
+   *   `FUNES_UNHASHABLE` for arguments no key can capture, as a call would.
+   * @example
+   * ```ts
+   * const stored = Memorious.peek([lab, lab.fit], params, 10);   // { input, output, time } or undefined
+   * const hit = Memorious.peek(cachedSimulate, 1000, 0.1);
+   * ```
+   */
+  static peek<F extends AnyMethod>(
+    target: F | readonly [object, F],
+    ...args: Parameters<F>
+  ): CachedResult<Awaited<ReturnType<F>>> | undefined | Promise<CachedResult<Awaited<ReturnType<F>>> | undefined> {
+    const { m, self } = bound(target, 'peek');
+    type Result = CachedResult<Awaited<ReturnType<F>>>;
+    const record = m.peek(self, args);
+    return record instanceof Promise ? record.then((r) => asResult<Awaited<ReturnType<F>>>(r)) : asResult<Result['output']>(record);
+  }
+
+  /**
+   * The argument lists of a sweep that are not stored yet, in the order given: what is
+   * left to compute, to plan a run or split it across workers. Takes the method as
+   * `peek` does; a Promise for an asynchronous store.
+   * @example
+   * ```ts
+   * const todo = Memorious.missing(cachedSimulate, grid.map((rate) => [1000, rate]));
+   * for (const args of todo.filter((_, i) => i % workers === me)) cachedSimulate(...args);
+   * ```
+   */
+  static missing<F extends AnyMethod>(target: F | readonly [object, F], argLists: readonly Parameters<F>[]): Parameters<F>[] | Promise<Parameters<F>[]> {
+    const { m, self } = bound(target, 'missing');
+    const found = argLists.map((args) => m.peek(self, args));
+    const pick = (records: readonly (StoredRecord | undefined)[]): Parameters<F>[] => argLists.filter((_, i) => records[i] === undefined);
+    return found.some((r) => r instanceof Promise) ? Promise.all(found).then(pick) : pick(found as (StoredRecord | undefined)[]);
+  }
+
+  /**
+   * The records of the method's current version, one at a time, as `{ input, output, time }`:
+   * unlike `loadCachedResults`, a million records take constant memory, and they come in
+   * the order the store finds them, not oldest first. A record that cannot be read is
+   * skipped with a warning.
+   * @throws FunesError `FUNES_ASYNC_STORE` for an asynchronous store; use `loadCachedResultsAsync`.
+   * @example
+   * ```ts
+   * let best; for (const r of Memorious.cachedResults(lab.fit)) if (!best || r.output.loss < best.output.loss) best = r;
+   * ```
+   */
+  static *cachedResults<F extends AnyMethod>(method: F): Generator<CachedResult<Awaited<ReturnType<F>>>, void, undefined> {
+    const m = known(method, 'cachedResults');
+    const store = synchronous(m, 'cachedResults', 'loadCachedResultsAsync');
+    const { name, version } = m.identity();
+    const entries = store.iterate ? store.iterate(name, version, onBad(store, name)) : (store.list(name, version, onBad(store, name)) as StoredEntry[]);
+    const now = Date.now();
+    for (const { key, value } of entries) {
+      const why = invalidity(value, version, key);
+      if (why) warnOnce(name, 'FUNES_INVALID_RECORD', `${store.describe(name, version, key)} is not a usable record (${why}); skipped`);
+      else if (m.maxAge === undefined || now - (value as StoredRecord).created <= m.maxAge) yield asResult(value as StoredRecord)!;
+    }
+  }
+
+  /**
    * The directory that holds the method's current version: `<cacheDir>/<Class.method>/<version>`.
    * @example `rm -rf "$(node -e '...Memorious.locate(lab.double)')"` removes its results by hand.
    */
@@ -223,6 +288,24 @@ function synchronous(m: RegisteredMethod, verb: string, instead?: string): Store
     `Memorious.${verb} answers at once, but the method's store is asynchronous (Redis)` +
       (instead ? `; use Memorious.${instead}` : '; use the funes CLI with --redis, or the store itself'),
   );
+}
+
+function asResult<O>(record: StoredRecord | undefined): CachedResult<O> | undefined {
+  return record && ({ input: record.input, output: record.output, time: record.time } as CachedResult<O>);
+}
+
+/** The method and the `this` its calls are keyed under, from `fn` or `[instance, fn]`. */
+function bound(target: unknown, verb: string): { m: RegisteredMethod; self: unknown } {
+  if (Array.isArray(target)) return { m: known(target[1], verb), self: target[0] };
+  const m = known(target, verb);
+  const implicit = m.implicitThis();
+  if (!implicit) {
+    throw new FunesError(
+      'FUNES_UNBOUND',
+      `Memorious.${verb}: the instance is part of '${(target as Function).name}''s key; pass it with the method: Memorious.${verb}([obj, obj.${(target as Function).name}], ...)`,
+    );
+  }
+  return { m, self: implicit.self };
 }
 
 function known(method: unknown, verb: string): RegisteredMethod {

@@ -156,6 +156,38 @@ export class MemoMethod implements RegisteredMethod {
     return this.id;
   }
 
+  /** The key of a call, as it would be made: its bound input and where its record lives. */
+  private keyOf(self: unknown, args: unknown[], seed: GlobalSeed | undefined): { name: string; input: Record<string, unknown>; made: CallKey; loc: RecordLocation } {
+    const { name, version } = this.identity();
+    const input = bindArguments(this.params, args);
+    if (seed !== undefined) input.global_seed = seed;
+    const made = callKey(this.options, name, input, this.ignored!, self, this.dispatchKey(self));
+    return { name, input, made, loc: { method: name, version, key: made.key } };
+  }
+
+  /**
+   * The stored record for a call with `given` on `self`, or undefined, without computing:
+   * what `Memorious.peek` answers. A Promise for an asynchronous store.
+   */
+  peek(self: unknown, given: unknown[]): MaybePromise<StoredRecord | undefined> {
+    this.locate(self);
+    const { args, seed } = splitSeed(given);
+    const { loc } = this.keyOf(self, args, seed);
+    return readRecord(this.store(), loc, this.maxAge);
+  }
+
+  /**
+   * The `this` a call made without one would have, when it is known: the class, for a
+   * static method; nothing for a plain function or a method whose key leaves `this` out.
+   * Undefined when only the caller can say (an instance method keyed by its instance).
+   */
+  implicitThis(): { readonly self: unknown } | undefined {
+    if (this.plain) return { self: undefined };
+    if (typeof this.home === 'function') return { self: this.home };
+    if (this.options.ignoreThis || this.options.key) return { self: this.home };
+    return undefined;
+  }
+
   /** Takes the parameter names as written, where a compiler renamed them in the code that runs. */
   private useWrittenNames(written: readonly string[] | undefined): void {
     if (written && written.length === this.params.length && written.some((n, i) => n !== this.paramNames[i])) {
@@ -184,11 +216,7 @@ export class MemoMethod implements RegisteredMethod {
       );
       return this.run(self, args, seed);
     }
-    const { name, version } = this.identity();
-    const input = bindArguments(this.params, args);
-    if (seed !== undefined) input.global_seed = seed;
-    const made = callKey(this.options, name, input, this.ignored!, self, this.dispatchKey(self));
-    const loc: RecordLocation = { method: name, version, key: made.key };
+    const { name, input, made, loc } = this.keyOf(self, args, seed);
     const store = this.store();
     const flight = `${storeId(store)}\u0000${loc.key}`;
     // Identical calls join a pending one; most processes never have any pending.

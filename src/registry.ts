@@ -1,4 +1,5 @@
-import type { Store } from './store/types';
+import type { MaybePromise, Store } from './store/types';
+import type { StoredRecord } from './record';
 import type { MemoriousDependency } from './version/compiled';
 import type { CallCounts } from './stats';
 
@@ -14,6 +15,10 @@ export interface RegisteredMethod extends MemoriousDependency {
   readonly maxAge: number | undefined;
   /** Its parameter names, in order. */
   readonly paramNames: readonly string[];
+  /** The stored record for a call on `self` with `args`, without computing. */
+  peek(self: unknown, args: unknown[]): MaybePromise<StoredRecord | undefined>;
+  /** The `this` a call without one is keyed under, when known (see `MemoMethod.implicitThis`). */
+  implicitThis(): { readonly self: unknown } | undefined;
 }
 
 const methods = new WeakMap<Function, RegisteredMethod>();

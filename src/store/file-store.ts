@@ -5,6 +5,8 @@ import {
   futimesSync,
   mkdirSync,
   openSync,
+  opendirSync,
+  type Dir,
   readdirSync,
   readFileSync,
   readSync,
@@ -184,6 +186,34 @@ export class FileStore implements Store {
       }
     }
     return out;
+  }
+
+  *iterate(method: string, version: string, onError: (where: string, error: unknown) => void): Generator<StoredEntry> {
+    const dir = this.dir(method, version);
+    let handle: Dir;
+    try {
+      handle = opendirSync(dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return;
+      throw error;
+    }
+    try {
+      for (let entry = handle.readSync(); entry; entry = handle.readSync()) {
+        if (!entry.name.endsWith(EXT) || entry.name.startsWith('.')) continue;
+        const file = join(dir, entry.name);
+        let value: unknown;
+        try {
+          value = decodeRecord(readFileSync(file));
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') onError(file, error);
+          continue;
+        }
+        yield { key: entry.name.slice(0, -EXT.length), value };
+      }
+    } finally {
+      handle.closeSync();
+    }
   }
 
   versions(method: string): string[] {

@@ -125,6 +125,11 @@ export interface Store {
   delete(location: RecordLocation): MaybePromise<void>;
   /** Every record stored under one version, decoded; one that cannot be read or decoded goes to `onError`. */
   list(method: string, version: string, onError: (where: string, error: unknown) => void): MaybePromise<StoredEntry[]>;
+  /**
+   * Optional, for synchronous stores: `list`, one record at a time, so that a million
+   * records take constant memory. `Memorious.cachedResults` uses `list` where it is missing.
+   */
+  iterate?(method: string, version: string, onError: (where: string, error: unknown) => void): Iterable<StoredEntry>;
   /** How many records one version holds, and their bytes as stored. */
   usage(method: string, version: string): MaybePromise<Usage>;
   /** The versions stored for a method. */

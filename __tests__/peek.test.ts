@@ -1,0 +1,97 @@
+import * as fs from 'node:fs';
+import { FunesError, memorious, Memorious } from '../src';
+import { tempCache } from './helpers/cache';
+
+tempCache();
+
+let runs = 0;
+const simulate = memorious(function simulate(n: number, rate: number): number {
+  runs++;
+  return n * rate;
+});
+
+class Lab {
+  constructor(readonly scale: number) {}
+
+  @memorious
+  fit(lr: number): number {
+    runs++;
+    return lr * this.scale;
+  }
+
+  @memorious
+  static norm(x: number): number {
+    runs++;
+    return Math.abs(x);
+  }
+}
+
+describe('Memorious.peek', () => {
+  test('returns the stored record or undefined, never computing', () => {
+    const before = runs;
+    expect(Memorious.peek(simulate, 10, 0.5)).toBeUndefined();
+    simulate(10, 0.5);
+    expect(Memorious.peek(simulate, 10, 0.5)).toEqual({ input: { n: 10, rate: 0.5 }, output: 5, time: expect.any(Number) });
+    expect(Memorious.peek(simulate, 10, 0.25)).toBeUndefined();
+    expect(runs - before).toBe(1);
+  });
+
+  test('an instance method is peeked with its instance, whose state is part of the key', () => {
+    const a = new Lab(2);
+    a.fit(1);
+    expect(Memorious.peek([a, a.fit], 1)?.output).toBe(2);
+    expect(Memorious.peek([new Lab(3), a.fit], 1)).toBeUndefined();
+    expect(() => Memorious.peek(a.fit, 1)).toThrow(expect.objectContaining({ code: 'FUNES_UNBOUND', message: expect.stringMatching(/Memorious\.peek\(\[obj, obj\.fit\]/) }));
+  });
+
+  test('a static method needs no instance; a seed given as the last argument is part of the key', () => {
+    Lab.norm(-2);
+    expect(Memorious.peek(Lab.norm, -2)?.output).toBe(2);
+    const seeded = memorious(function seeded(x: number): number {
+      return x + Math.random();
+    });
+    const call = seeded as (...args: unknown[]) => number;
+    call(1, { global_seed: 3 });
+    const peek = Memorious.peek as (f: unknown, ...args: unknown[]) => unknown;
+    expect(peek(seeded, 1, { global_seed: 3 })).toBeDefined();
+    expect(peek(seeded, 1, { global_seed: 4 })).toBeUndefined();
+    expect(peek(seeded, 1)).toBeUndefined();
+  });
+
+  test('anything not memorized is refused', () => {
+    expect(() => Memorious.peek((x: number) => x, 1)).toThrow(FunesError);
+  });
+});
+
+describe('Memorious.missing', () => {
+  test('returns the argument lists not stored yet, in order', () => {
+    const grid: [number, number][] = [0.1, 0.2, 0.3, 0.4].map((rate) => [100, rate]);
+    simulate(100, 0.2);
+    simulate(100, 0.4);
+    const before = runs;
+    expect(Memorious.missing(simulate, grid)).toEqual([
+      [100, 0.1],
+      [100, 0.3],
+    ]);
+    expect(runs).toBe(before);
+    for (const args of Memorious.missing(simulate, grid) as [number, number][]) simulate(...args);
+    expect(Memorious.missing(simulate, grid)).toEqual([]);
+  });
+});
+
+describe('Memorious.cachedResults', () => {
+  test('iterates the records lazily, one file read at a time', () => {
+    const square = memorious(function square(x: number): number {
+      return x * x;
+    });
+    for (let i = 0; i < 200; i++) square(i);
+    const all = [...Memorious.cachedResults(square)];
+    expect(all).toHaveLength(200);
+    expect(all.map((r) => r.output).sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i * i));
+    // Lazy: records removed after the first is read are not served; a list made up front would still hold them.
+    const it = Memorious.cachedResults(square);
+    expect(it.next().done).toBe(false);
+    fs.rmSync(Memorious.locate(square), { recursive: true, force: true });
+    expect([...it]).toHaveLength(0);
+  });
+});
