@@ -36,17 +36,17 @@ describe('Memorious.peek', () => {
     expect(runs - before).toBe(1);
   });
 
-  test('an instance method is peeked with its instance, whose state is part of the key', () => {
+  test('an instance method is peeked with its instance, whose state is part of the key', async () => {
     const a = new Lab(2);
     a.fit(1);
-    expect(Memorious.peek([a, a.fit], 1)?.output).toBe(2);
+    expect((await Memorious.peek([a, a.fit], 1))?.output).toBe(2);
     expect(Memorious.peek([new Lab(3), a.fit], 1)).toBeUndefined();
     expect(() => Memorious.peek(a.fit, 1)).toThrow(expect.objectContaining({ code: 'FUNES_UNBOUND', message: expect.stringMatching(/Memorious\.peek\(\[obj, obj\.fit\]/) }));
   });
 
-  test('a static method needs no instance; a seed given as the last argument is part of the key', () => {
+  test('a static method needs no instance; a seed given as the last argument is part of the key', async () => {
     Lab.norm(-2);
-    expect(Memorious.peek(Lab.norm, -2)?.output).toBe(2);
+    expect((await Memorious.peek(Lab.norm, -2))?.output).toBe(2);
     const seeded = memorious(function seeded(x: number): number {
       return x + Math.random();
     });
@@ -64,7 +64,7 @@ describe('Memorious.peek', () => {
 });
 
 describe('Memorious.missing', () => {
-  test('returns the argument lists not stored yet, in order', () => {
+  test('returns the argument lists not stored yet, in order', async () => {
     const grid: [number, number][] = [0.1, 0.2, 0.3, 0.4].map((rate) => [100, rate]);
     simulate(100, 0.2);
     simulate(100, 0.4);
@@ -74,7 +74,7 @@ describe('Memorious.missing', () => {
       [100, 0.3],
     ]);
     expect(runs).toBe(before);
-    for (const args of Memorious.missing(simulate, grid) as [number, number][]) simulate(...args);
+    for (const args of await Memorious.missing(simulate, grid)) simulate(...args);
     expect(Memorious.missing(simulate, grid)).toEqual([]);
   });
 });
