@@ -40,15 +40,20 @@ export class MemoryStore implements Store {
   }
 
   list(method: string, version: string, onError: (where: string, error: unknown) => void): StoredEntry[] {
-    const out: StoredEntry[] = [];
+    return [...this.iterate(method, version, onError)];
+  }
+
+  *iterate(method: string, version: string, onError: (where: string, error: unknown) => void): Generator<StoredEntry> {
     for (const [key, entry] of this.live(method, version)) {
+      let value: unknown;
       try {
-        out.push({ key, value: decodeRecord(entry.bytes) });
+        value = decodeRecord(entry.bytes);
       } catch (error) {
         onError(this.describe(method, version, key), error);
+        continue;
       }
+      yield { key, value };
     }
-    return out;
   }
 
   usage(method: string, version: string): Usage {
