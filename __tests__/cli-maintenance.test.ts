@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { serialize } from 'node:v8';
 import { Memorious, memorious } from '../src';
-import { tempCache } from './helpers/cache';
+import { markCurrent, tempCache, unmarkCurrent } from './helpers/cache';
 import { age, funes, funesJson, recordFiles } from './helpers/cli';
 
 const cache = tempCache();
@@ -36,7 +36,7 @@ const sweepDir = (): string => join(cache, 'Sweep.run');
 
 describe('funes clear', () => {
   test('--stale without a current marker fails and says what to do', () => {
-    rmSync(join(sweepDir(), 'current'), { force: true });
+    unmarkCurrent(sweepDir());
     const r = funes(cache, ['clear', 'Sweep.run', '--stale']);
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
@@ -45,7 +45,7 @@ describe('funes clear', () => {
   });
 
   test('--stale removes every version but the current one and sums up what went', () => {
-    writeFileSync(join(sweepDir(), 'current'), hash(1));
+    markCurrent(sweepDir(), hash(1));
     const s = funesJson<{ versions: number; records: number; bytes: number }>(cache, ['clear', 'Sweep.run', '--stale']);
     expect([s.versions, s.records]).toEqual([2, 1 + 3]);
     expect(s.bytes).toBeGreaterThan(0);

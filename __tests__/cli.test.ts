@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Memorious, memorious } from '../src';
-import { tempCache } from './helpers/cache';
+import { markCurrent, tempCache, unmarkCurrent } from './helpers/cache';
 import { funes, funesJson } from './helpers/cli';
 
 const cache = tempCache();
@@ -72,7 +72,7 @@ interface LsJson {
 
 describe('funes ls', () => {
   test('lists every method and version, newest first, with records, bytes and compute time', () => {
-    writeFileSync(join(shapeDir(), 'current'), newVersion);
+    markCurrent(shapeDir(), newVersion);
     const ls = funesJson<LsJson>(cache, ['ls']);
     expect(ls.methods.map((m) => m.method)).toEqual(['Lab.double', 'Lab.spread', 'Shape.area']);
     const shape = ls.methods.find((m) => m.method === 'Shape.area')!;
@@ -87,7 +87,7 @@ describe('funes ls', () => {
   });
 
   test('prints a table, marking the current version', () => {
-    writeFileSync(join(shapeDir(), 'current'), newVersion);
+    markCurrent(shapeDir(), newVersion);
     const r = funes(cache, ['ls']);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
@@ -135,13 +135,13 @@ describe('funes show', () => {
   });
 
   test('shows the current version by default, even when it is not the newest', () => {
-    writeFileSync(join(shapeDir(), 'current'), oldVersion);
+    markCurrent(shapeDir(), oldVersion);
     const s = funesJson<ShowJson>(cache, ['show', 'Shape.area']);
     expect([s.version, s.current, s.records.length]).toEqual([oldVersion, true, 2]);
   });
 
   test('without a current marker, shows the newest version', () => {
-    rmSync(join(shapeDir(), 'current'), { force: true });
+    unmarkCurrent(shapeDir());
     const s = funesJson<ShowJson>(cache, ['show', 'Shape.area']);
     expect([s.version, s.current]).toEqual([newVersion, false]);
   });
@@ -151,7 +151,7 @@ describe('funes show', () => {
     const newDir = join(shapeDir(), newVersion);
     const saved = [readFileSync(join(oldDir, 'meta.json')), readFileSync(join(newDir, 'meta.json'))] as const;
     try {
-      rmSync(join(shapeDir(), 'current'), { force: true });
+      unmarkCurrent(shapeDir());
       rmSync(join(oldDir, 'meta.json'));
       rmSync(join(newDir, 'meta.json'));
       utimesSync(newDir, new Date(Date.now() - 5 * 60_000), new Date(Date.now() - 5 * 60_000));

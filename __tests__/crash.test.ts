@@ -96,7 +96,7 @@ function walk(root: string): Files {
       if (e.isDirectory()) visit(p);
       else if (e.name.startsWith('.tmp-')) out.temps.push(p);
       else if (e.name.endsWith('.bin')) out.records.push(p);
-      else if (e.name !== 'meta.json' && e.name !== 'current') out.other.push(relative(root, p));
+      else if (e.name !== 'meta.json' && e.name !== 'used' && e.name !== '.gitignore') out.other.push(relative(root, p));
     }
   };
   try {

@@ -1,8 +1,8 @@
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { FunesError, memorious, Memorious } from '../src';
-import { filesUnder, tempCache } from './helpers/cache';
+import { currentVersion, filesUnder, tempCache } from './helpers/cache';
 
 const cache = tempCache();
 
@@ -159,6 +159,7 @@ test('each version directory says what produced it', () => {
   expect(meta).toMatchObject({ method: 'Described.twice', params: ['x', 'label'], format: expect.any(Number) });
   expect(meta.source).toContain('label + x * 2');
   expect(Math.abs(meta.created - Date.now())).toBeLessThan(60_000);
-  expect(readFileSync(join(dir, '..', 'current'), 'utf8').trim()).toBe(dir.split(/[\\/]/).pop());
+  expect(currentVersion(join(dir, '..'))).toBe(dir.split(/[\\/]/).pop());
+  expect(readdirSync(join(dir, '..')).every((n) => /^[0-9a-f]{16}$/.test(n))).toBe(true);
   void cache;
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { Memorious } from '../../src';
@@ -18,7 +18,7 @@ export function tempDir(): string {
 }
 
 /** Bookkeeping beside the records: what produced a version, and the version last used. */
-const BOOKKEEPING = new Set(['meta.json', 'current']);
+const BOOKKEEPING = new Set(['meta.json', 'used', '.gitignore']);
 
 /** Every file below `dir` but version bookkeeping (records, temp files, strays), relative to it, sorted. */
 export function filesUnder(dir: string): string[] {
@@ -61,4 +61,30 @@ export async function warningsDuring(fn: () => unknown): Promise<{ code?: string
     spy.mockRestore();
   }
   return seen;
+}
+
+/** Marks `version` as the one a program used last, as funes does when it writes. */
+export function markCurrent(methodDir: string, version: string): void {
+  unmarkCurrent(methodDir);
+  writeFileSync(join(methodDir, version, 'used'), `${Date.now()}\n`);
+}
+
+/** Removes every version's `used` marker: no version is current. */
+export function unmarkCurrent(methodDir: string): void {
+  for (const name of readdirSync(methodDir)) rmSync(join(methodDir, name, 'used'), { force: true });
+}
+
+/** The version a program used last, from the `used` markers. */
+export function currentVersion(methodDir: string): string | undefined {
+  let best: [number, string] | undefined;
+  for (const name of readdirSync(methodDir)) {
+    let used: number;
+    try {
+      used = Number(readFileSync(join(methodDir, name, 'used'), 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!best || used > best[0]) best = [used, name];
+  }
+  return best?.[1];
 }

@@ -88,7 +88,7 @@ export function program(setExit: (code: number) => void): Command {
 
   command(funes, 'clear', 'remove every version of a method, or with --stale every version but the current one')
     .argument('<Class.method>', 'the method, as Class.method')
-    .option('--stale', "keep the current version (the one named by the method folder's 'current' marker)")
+    .option('--stale', 'keep the current version (the one a program used last)')
     .option('--json', 'print the summary as JSON')
     .action((name: string, o: { stale?: boolean; json?: boolean }, cmd: Command) => {
       const r = redis(cmd);

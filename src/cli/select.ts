@@ -19,7 +19,7 @@ export function findMethod(root: string, name: string): MethodDir {
 
 /**
  * The version asked for by hash or unique prefix; otherwise the current one where the
- * `current` marker names a stored version, else the newest.
+ * version a program used last is stored, else the newest.
  */
 export function pickVersion(method: MethodDir, asked: string | undefined): VersionDir {
   if (asked !== undefined) {

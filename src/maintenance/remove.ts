@@ -1,6 +1,6 @@
 import { readdirSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { CURRENT_FILE, META_FILE, type FileInfo } from '../store/scan';
+import { META_FILE, OLD_CURRENT_FILE, USED_FILE, type FileInfo } from '../store/scan';
 
 /** Removes files; one already gone counts as removed by someone else, not by us. Returns what we removed. */
 export function removeFiles(files: readonly FileInfo[], onEach?: () => void): { files: number; bytes: number } {
@@ -26,19 +26,19 @@ export function removeFiles(files: readonly FileInfo[], onEach?: () => void): { 
  * Returns whether the folder went.
  */
 export function removeIfEmpty(versionPath: string): boolean {
-  return removeIfOnly(versionPath, META_FILE);
+  return removeIfOnly(versionPath, META_FILE, USED_FILE);
 }
 
-/** Removes a method folder left with no version, with its `current` marker. */
+/** Removes a method folder left with no version (and the `current` marker older funes left there). */
 export function removeMethodIfEmpty(methodPath: string): boolean {
-  return removeIfOnly(methodPath, CURRENT_FILE);
+  return removeIfOnly(methodPath, OLD_CURRENT_FILE);
 }
 
 /** Removes `dir` if nothing but its bookkeeping file `keep` is left in it. */
-function removeIfOnly(dir: string, keep: string): boolean {
+function removeIfOnly(dir: string, ...keep: string[]): boolean {
   const left = names(dir);
-  if (left === undefined || left.some((n) => n !== keep)) return false;
-  rmSync(join(dir, keep), { force: true });
+  if (left === undefined || left.some((n) => !keep.includes(n))) return false;
+  for (const name of left) rmSync(join(dir, name), { force: true });
   return rmdirQuietly(dir);
 }
 

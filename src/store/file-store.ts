@@ -20,7 +20,8 @@ import { join, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { tryLock } from './file-lock';
-import { CURRENT_FILE as CURRENT, LOCK_EXT, META_FILE as META, RECORD_EXT as EXT, TMP_PREFIX } from './layout';
+import { GITIGNORE_FILE, LOCK_EXT, META_FILE as META, RECORD_EXT as EXT, TMP_PREFIX, USED_FILE } from './layout';
+import { readCurrent } from './scan';
 import type { StoredRecord } from '../record';
 import { decodeRecord, encodeRecord } from './codec';
 import type { Lock, RecordLocation, Store, StoredEntry, Usage, VersionMeta } from './types';
@@ -140,11 +141,9 @@ export class FileStore implements Store {
     const dir = this.dir(meta.method, version);
     if (!this.made.has(dir)) this.makeDir(dir);
     if (!existsSync(join(dir, META))) put(dir, join(dir, META), Buffer.from(JSON.stringify(rest, null, 2) + '\n'));
-    const methodDir = this.dir(meta.method);
-    const before = readText(join(methodDir, CURRENT));
-    if (before === version) return undefined;
-    put(methodDir, join(methodDir, CURRENT), Buffer.from(version + '\n'));
-    return before;
+    const before = readCurrent(this.dir(meta.method));
+    put(dir, join(dir, USED_FILE), Buffer.from(`${Date.now()}\n`));
+    return before === version ? undefined : before;
   }
 
   readMeta(method: string, version: string): Partial<VersionMeta> | undefined {
@@ -168,7 +167,9 @@ export class FileStore implements Store {
   }
 
   private makeDir(dir: string): void {
-    mkdirSync(dir, { recursive: true });
+    // mkdirSync answers with the first folder it had to make: the root or above it when the root was missing.
+    const first = mkdirSync(dir, { recursive: true });
+    if (first !== undefined && (first === this.root || this.root.startsWith(first + sep))) ignoredByGit(this.root);
     this.made.add(dir);
   }
 
@@ -258,13 +259,19 @@ function touch(fd: number, now: number): void {
   }
 }
 
-function readText(file: string): string | undefined {
+/**
+ * Puts a `.gitignore` holding `*` in a cache directory funes has just created, as joblib
+ * does, so a cache inside a repository is never committed by accident. Best effort: the
+ * cache works without it.
+ */
+function ignoredByGit(root: string): void {
   try {
-    return readFileSync(file, 'utf8').trim();
+    writeFileSync(join(root, GITIGNORE_FILE), '# made by funes: a cache is not source\n*\n', { flag: 'wx' });
   } catch {
-    return undefined;
+    // Already there, or not writable: either way nothing to do.
   }
 }
+
 
 function entries(dir: string): string[] {
   try {

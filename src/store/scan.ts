@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { segmentName } from './names';
 
 import { lockIsDead } from './file-lock';
-import { GUARD_EXT, CURRENT_FILE, DRAFT_EXT, LOCK_EXT, META_FILE, RECORD_EXT, TMP_PREFIX } from './layout';
+import { GUARD_EXT, DRAFT_EXT, LOCK_EXT, META_FILE, RECORD_EXT, TMP_PREFIX, USED_FILE } from './layout';
 import type { VersionMeta as WrittenMeta } from './types';
 import type { Dependency } from '../version/dependency';
 
-export { CURRENT_FILE, META_FILE, TMP_GRACE_MS, TMP_PREFIX } from './layout';
+export { META_FILE, OLD_CURRENT_FILE, TMP_GRACE_MS, TMP_PREFIX, USED_FILE } from './layout';
 const HEX = /^[0-9a-f]{1,128}$/;
 
 /** A file on disk with what pruning and reporting need of it. */
@@ -44,7 +44,7 @@ export interface MethodDir {
   /** The version a running program last used, where known. */
   readonly current?: string;
   readonly versions: readonly VersionDir[];
-  /** Temporary files beside the versions (the `current` marker is written through one). */
+  /** Temporary files beside the versions. */
   readonly temps: readonly FileInfo[];
 }
 
@@ -123,10 +123,26 @@ export function readMeta(versionPath: string): VersionMeta | undefined {
   }
 }
 
+/** The version a program used last: the one whose `used` marker holds the latest time. */
 export function readCurrent(methodPath: string): string | undefined {
+  let current: string | undefined;
+  let latest = -Infinity;
+  for (const d of dirents(methodPath)) {
+    if (!d.isDirectory() || !HEX.test(d.name)) continue;
+    const used = lastUsed(join(methodPath, d.name));
+    if (used !== undefined && (used > latest || (used === latest && d.name < current!))) {
+      latest = used;
+      current = d.name;
+    }
+  }
+  return current;
+}
+
+/** When a program last used a version, or undefined when none has said. */
+export function lastUsed(versionPath: string): number | undefined {
   try {
-    const text = readFileSync(join(methodPath, CURRENT_FILE), 'utf8').trim();
-    return HEX.test(text) ? text : undefined;
+    const n = Number(readFileSync(join(versionPath, USED_FILE), 'utf8').trim());
+    return Number.isFinite(n) ? n : undefined;
   } catch {
     return undefined;
   }

@@ -11,7 +11,7 @@ export function clear(root: string, name: string, options: { stale?: boolean; js
   if (options.stale) {
     if (method.current === undefined) {
       throw new CliError(
-        `cannot tell which version of ${method.name} is current (no 'current' marker in ${method.path}); run the program once, or clear every version with 'funes clear ${name}'`,
+        `cannot tell which version of ${method.name} is current (no program has marked a version of it as used); run the program once, or clear every version with 'funes clear ${name}'`,
       );
     }
     hashes = hashes.filter((h) => h !== method.current);
