@@ -9,6 +9,8 @@ const project = (displayName, tsconfig, testPathIgnorePatterns = []) => ({
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', ...testPathIgnorePatterns],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig }] },
+  // funes warnings a file does not expect fail it; the ones it expects are not printed.
+  setupFilesAfterEnv: ['<rootDir>/__tests__/helpers/quiet-warnings.ts'],
   // TypeScript imports a sibling as `./util.js`, meaning util.ts: resolve it as tsc does.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 });

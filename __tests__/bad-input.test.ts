@@ -3,6 +3,9 @@ import { join, relative, sep } from 'node:path';
 import { FunesError, memorious, Memorious } from '../src';
 import { allFilesUnder, tempDir, warningsDuring } from './helpers/cache';
 import { recordFigures } from './helpers/figures';
+import { expectWarnings } from './helpers/quiet-warnings';
+// Warnings this file provokes: its memorized code reads test-local counters, which no version can see.
+expectWarnings('FUNES_HIDDEN_DEPENDENCY');
 
 // Invariant 7 and the caller's mistakes: names that try to leave the cache directory,
 // arguments that cannot be hashed, bad seeds, outputs that do not survive v8.

@@ -55,6 +55,17 @@ describe('funes clear', () => {
     expect(text.stdout).toContain('removed 0 stale versions');
   });
 
+  test('--dry-run counts what would go and removes nothing', () => {
+    const before = recordFiles(sweepDir()).length;
+    const r = funes(cache, ['clear', 'Sweep.run', '--dry-run']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/would remove 1 version of Sweep\.run: 2 records/);
+    expect(r.stdout).toContain('dry run: nothing was removed');
+    expect(recordFiles(sweepDir())).toHaveLength(before);
+    const json = funesJson<{ versions: number; records: number; dryRun: boolean }>(cache, ['clear', 'Sweep.run', '--dry-run']);
+    expect([json.versions, json.records, json.dryRun]).toEqual([1, 2, true]);
+  });
+
   test('without --stale removes the method entirely', () => {
     const r = funes(cache, ['clear', 'Sweep.run']);
     expect(r.status).toBe(0);

@@ -1,10 +1,15 @@
 import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Memorious, memorious } from '../src';
-import { markCurrent, tempCache, unmarkCurrent } from './helpers/cache';
+import { markCurrent, tempCache, tempDir, unmarkCurrent } from './helpers/cache';
 import { funes, funesJson } from './helpers/cli';
+import { expectWarnings } from './helpers/quiet-warnings';
+// Warnings this file provokes: its memorized code reads test-local counters, which no version can see.
+expectWarnings('FUNES_HIDDEN_DEPENDENCY');
 
 const cache = tempCache();
+// Caches of their own, for the tests that need another directory.
+const [tuneDir, otherDir, longDir] = [tempDir(), tempDir(), tempDir()];
 
 class Lab {
   @memorious
@@ -120,7 +125,42 @@ interface ShowJson {
   records: { key: string; input: Record<string, unknown>; output: unknown; time: number }[];
 }
 
+describe('several cache directories', () => {
+  test('--dir given more than once: ls lists every directory, show and export find a method in any', () => {
+    const other = otherDir;
+    const solo = memorious({ cacheDir: other })(function solo(x: number): number {
+      return x + 1;
+    });
+    solo(1);
+    const ls = funesJson<{ dirs: string[]; methods: { method: string; dir: string }[] }>(cache, ['ls', '--dir', other]);
+    expect(ls.dirs).toEqual([cache, other]);
+    expect(ls.methods.map((m) => [m.method, m.dir])).toEqual(expect.arrayContaining([['Lab.double', cache], ['solo', other]]));
+    const table = funes(cache, ['ls', '--dir', other]).stdout;
+    expect(table).toContain('solo');
+    expect(table).toContain('Lab.double');
+    expect(funes(cache, ['show', 'solo', '--dir', other]).stdout).toContain('method   solo');
+    expect(parseCsv(funes(cache, ['export', 'solo', '--format', 'csv', '--dir', other]).stdout)[1]!.slice(0, 2)).toEqual(['1', '2']);
+    expect(funes(cache, ['show', 'Lab.double', '--dir', other]).status).toBe(0);
+    const prune = funes(cache, ['prune', '--max-entries', '5', '--dir', other]);
+    expect(prune.status).toBe(2);
+    expect(prune.stderr).toContain('one cache directory');
+  });
+});
+
 describe('funes show', () => {
+  test('--wide prints outputs whole, where the table cuts them to fit a cell', () => {
+    const dir = longDir;
+    const long = memorious({ cacheDir: dir })(function long(n: number): string[] {
+      return Array.from({ length: n }, (_, i) => `item number ${i}`);
+    });
+    long(12);
+    const narrow = funes(dir, ['show', 'long']).stdout;
+    const wide = funes(dir, ['show', 'long', '--wide']).stdout;
+    expect(narrow).not.toContain('item number 11');
+    expect(narrow).toContain('…');
+    expect(wide).toContain("'item number 11'");
+  });
+
   test('--json gives the source, the parameter names and every record', () => {
     const s = funesJson<ShowJson>(cache, ['show', 'Lab.double']);
     expect(s.method).toBe('Lab.double');
@@ -253,6 +293,22 @@ describe('funes export', () => {
     expect(csv[1]!.slice(0, 2)).toEqual(['[1,2]', '[0,1]']);
     const rows = JSON.parse(funes(cache, ['export', 'Lab.spread', '--format', 'json']).stdout) as unknown[];
     expect(rows).toEqual([{ values: [1, 2], output: [0, 1], time: expect.any(Number) }]);
+  });
+
+  test('plain-object inputs spread into columns as outputs do; times to the microsecond', () => {
+    const dir = tuneDir;
+    const tune = memorious({ cacheDir: dir })(function tune(params: { lr: number; epochs: number }): number {
+      return params.lr * params.epochs;
+    });
+    tune({ lr: 0.1, epochs: 10 });
+    tune({ lr: 0.2, epochs: 5 });
+    const [head, ...rows] = parseCsv(funes(dir, ['export', 'tune', '--format', 'csv']).stdout);
+    expect(head).toEqual(['params.lr', 'params.epochs', 'output', 'time']);
+    expect(rows.map((r) => r.slice(0, 3)).sort()).toEqual([
+      ['0.1', '10', '1'],
+      ['0.2', '5', '1'],
+    ]);
+    for (const row of rows) expect(row[3]).toMatch(/^\d+(\.\d{1,6})?(e-\d+)?$/);
   });
 
   test('--version picks the version exported', () => {

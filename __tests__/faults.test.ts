@@ -3,6 +3,9 @@ import { basename, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { memorious, Memorious } from '../src';
 import { filesUnder, tempCache, tempDir, warningsDuring } from './helpers/cache';
+import { expectWarnings } from './helpers/quiet-warnings';
+// Warnings this file provokes: its memorized code reads test-local counters, which no version can see.
+expectWarnings('FUNES_HIDDEN_DEPENDENCY');
 
 // Warnings are once per method and code for the whole process, so every scenario has
 // a class of its own. Classes are renamed rather than written out once per scenario.

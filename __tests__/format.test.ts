@@ -4,6 +4,9 @@ import { deserialize, serialize } from 'node:v8';
 import { memorious, Memorious } from '../src';
 import { filesUnder, tempCache, warningsDuring } from './helpers/cache';
 import { recordFigures } from './helpers/figures';
+import { expectWarnings } from './helpers/quiet-warnings';
+// Warnings this file provokes: it plants records of other formats on purpose.
+expectWarnings('FUNES_INVALID_RECORD');
 
 // Format evolution: a record carries its format number. One written by a newer funes
 // (placed at a record path: a shared cache, a downgrade) is a clean miss that is

@@ -1,6 +1,9 @@
 import { FunesError, memorious } from '../src';
 import { filesUnder, tempCache, tempDir } from './helpers/cache';
 import { projectDir, runScript, writeScript } from './helpers/child';
+import { expectWarnings } from './helpers/quiet-warnings';
+// Warnings this file provokes: its memorized code reads test-local counters, which no version can see.
+expectWarnings('FUNES_HIDDEN_DEPENDENCY');
 
 const cache = tempCache();
 

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { FunesError, memorious, Memorious, MemoryStore } from '../src';
 import { filesUnder, tempCache } from './helpers/cache';
 import { lastJson, projectDir, runScript } from './helpers/child';
+import { expectWarnings } from './helpers/quiet-warnings';
+// Warnings this file provokes: its memorized code reads test-local counters, which no version can see.
+expectWarnings('FUNES_HIDDEN_DEPENDENCY');
 
 const cache = tempCache();
 afterEach(() => Memorious.configure({ mode: undefined }));

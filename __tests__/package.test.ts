@@ -130,6 +130,8 @@ void n; void p; void first;
     );
     const program = ts.createProgram([user], {
       strict: true,
+      // The strictest users check the package's declarations too.
+      exactOptionalPropertyTypes: true,
       noEmit: true,
       target: ts.ScriptTarget.ES2022,
       module: ts.ModuleKind.Node16,
@@ -155,5 +157,25 @@ void n; void p; void first;
     const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
     expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'esm/index.mjs']));
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('__tests__/'))).toEqual([]);
+    // What a user of the installed package is pointed at is in it.
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'docs/guide.md', 'docs/cli.md']));
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const links = [...readme.matchAll(/\]\((?!https?:|#)([^)#\s]+)/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.filter((l) => !files.includes(l))).toEqual([]);
+    // Source maps carry their sources, since the sources are not shipped.
+    for (const map of files.filter((f) => f.endsWith('.map'))) {
+      const parsed = JSON.parse(readFileSync(join(ROOT, map), 'utf8')) as { sources: string[]; sourcesContent?: (string | null)[] };
+      expect(parsed.sourcesContent?.length).toBe(parsed.sources.length);
+    }
+    // A clean clone has no build: packing makes it.
+    expect(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.prepack).toBe('npm run build');
+  });
+
+  test("the bin's --help points at documentation that the package holds", () => {
+    const help = spawnSync(process.execPath, [join(ROOT, 'dist', 'cjs', 'cli', 'main.js'), '--help'], { encoding: 'utf8' });
+    const docs = /Docs: (.+)$/m.exec(help.stdout)?.[1];
+    expect(docs).toBeDefined();
+    expect(existsSync(docs!)).toBe(true);
   });
 });

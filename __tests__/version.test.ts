@@ -3,6 +3,9 @@ import { basename, join } from 'node:path';
 import { memorious, Memorious, type MemoriousOptions } from '../src';
 import { currentVersion, tempCache } from './helpers/cache';
 import { lastJson, projectDir, runScript, writeScript } from './helpers/child';
+import { expectWarnings } from './helpers/quiet-warnings';
+// Warnings this file provokes: its memorized code reads test-local counters, which no version can see.
+expectWarnings('FUNES_HIDDEN_DEPENDENCY');
 
 // ts-jest reformats the source it compiles, so classes whose exact text matters are
 // built from JavaScript strings and decorated by hand, in the legacy form (which

@@ -1,16 +1,20 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { mode } from './mode';
 
-/** Where a reliability test leaves the figures of its last run, for docs/reliability.md. */
+/**
+ * Where a reliability test leaves the figures of its last run, for docs/reliability.md:
+ * in the repository's ignored `build/` folder, not the temp directory, which tests leave clean.
+ */
 export function figuresFile(name: string): string {
-  return join(tmpdir(), `funes-reliability-${name}-${mode}.json`);
+  const dir = resolve(__dirname, '..', '..', 'build', 'reliability');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, `${name}-${mode}.json`);
 }
 
 /**
  * Records figures of one test file (kills, records checked, ...) under `key`, merged into
- * `<tmpdir>/funes-reliability-<name>-<mode>.json`, and prints them.
+ * `build/reliability/<name>-<mode>.json`, and prints them.
  */
 export function recordFigures(name: string, key: string, figures: Record<string, unknown>): void {
   const file = figuresFile(name);

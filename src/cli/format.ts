@@ -24,8 +24,12 @@ export function formatDate(ms: number | undefined): string {
   return ms === undefined ? '' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
-/** One line, at most `width` characters: enough to recognise a value in a table cell. */
+/**
+ * One line, at most `width` characters: enough to recognise a value in a table cell. With
+ * `width` Infinity (`show --wide`), the whole value, deeper and longer.
+ */
 export function summarise(value: unknown, width = 40): string {
+  if (width === Infinity) return inspect(value, { depth: 6, breakLength: Infinity, compact: true, maxArrayLength: 1000, maxStringLength: Infinity });
   const text = inspect(value, { depth: 2, breakLength: Infinity, compact: true, maxArrayLength: 8, maxStringLength: width });
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT_USAGE } from './errors';
+import { hasMethod } from './select';
 import { parseBytes, parseCount, parseDuration } from '../limits';
 import { clear } from './commands/clear';
 import { diff } from './commands/diff';
@@ -13,27 +14,45 @@ import { verify } from './commands/verify';
 import { clearRedis, diffRedis, exportRedis, lsRedis, pruneRedis, showRedis, verifyRedis } from './commands/redis';
 import type { RedisTarget } from './redis';
 
+/** The package's own copy of the CLI's documentation: dist/cjs/cli/ is three folders below the package root. */
+const DOCS = join(__dirname, '..', '..', '..', 'docs', 'cli.md');
+
 /** The `funes` command line; `setExit` receives a command's exit code when it is not 0. */
 export function program(setExit: (code: number) => void): Command {
   const funes = new Command('funes')
     .description('Look into, export and trim a funes cache: the results that @memorious methods keep on disk.')
     .version(packageVersion(), '-V, --version', 'print the funes version')
-    .option('--dir <path>', 'the cache directory (default: $FUNES_CACHE_DIR, else ./cache)')
+    .option('--dir <path>', DIR_HELP, collect, [])
     .option('--redis <url>', 'read a RedisStore instead of a directory: redis://host:port[/db]')
     .option('--prefix <prefix>', "with --redis, the store's key prefix (default: funes)")
     .exitOverride()
     // Lets `show --version <hash>` mean the version of a method, not of funes.
     .enablePositionalOptions()
     .showSuggestionAfterError()
-    .addHelpText('after', '\nExit codes: 0 success, 1 failure (or problems found by verify), 2 bad usage.\nDocs: docs/cli.md');
+    .addHelpText('after', `\nExit codes: 0 success, 1 failure (or problems found by verify), 2 bad usage.\nDocs: ${DOCS}`);
   oneLineErrors(funes);
-  const root = (cmd: Command): string =>
-    resolve(cmd.opts<{ dir?: string }>().dir ?? funes.opts<{ dir?: string }>().dir ?? (process.env.FUNES_CACHE_DIR || 'cache'));
+  const given = (cmd: Command): string[] => [...new Set([...funes.opts<{ dir: string[] }>().dir, ...cmd.opts<{ dir: string[] }>().dir].map((d) => resolve(d)))];
+  /** Every cache directory given, in order; none given: $FUNES_CACHE_DIR, else ./cache. */
+  const roots = (cmd: Command): string[] => {
+    const dirs = given(cmd);
+    return dirs.length > 0 ? dirs : [resolve(process.env.FUNES_CACHE_DIR || 'cache')];
+  };
+  /** The one directory a command that changes a cache works on. */
+  const root = (cmd: Command): string => {
+    const dirs = roots(cmd);
+    if (dirs.length > 1) throw new CliError(`${cmd.name()} works on one cache directory: give --dir once`, EXIT_USAGE);
+    return dirs[0]!;
+  };
+  /** The directory among those given that holds `name` (the first, when none does: its error says so). */
+  const holding = (cmd: Command, name: string): string => {
+    const dirs = roots(cmd);
+    return dirs.find((d) => hasMethod(d, name)) ?? dirs[0]!;
+  };
   /** The Redis to work on when `--redis` was given (before or after the command's name), else undefined. */
   const redis = (cmd: Command): RedisTarget | undefined => {
     const o = { ...funes.opts<{ redis?: string; prefix?: string }>(), ...definedOnly(cmd.opts<{ redis?: string; prefix?: string }>()) };
     if (o.redis === undefined) return undefined;
-    if (cmd.opts<{ dir?: string }>().dir ?? funes.opts<{ dir?: string }>().dir) throw new CliError('give --dir or --redis, not both', EXIT_USAGE);
+    if (given(cmd).length > 0) throw new CliError('give --dir or --redis, not both', EXIT_USAGE);
     return { url: o.redis, prefix: o.prefix ?? 'funes' };
   };
 
@@ -41,16 +60,17 @@ export function program(setExit: (code: number) => void): Command {
     .option('--json', 'print JSON instead of a table')
     .action((o: { json?: boolean }, cmd: Command) => {
       const r = redis(cmd);
-      return r ? lsRedis(r, o) : ls(root(cmd), o);
+      return r ? lsRedis(r, o) : ls(roots(cmd), o);
     });
 
   command(funes, 'show', 'show a version of a method: its source, parameter names and records')
     .argument('<Class.method>', 'the method, as Class.method')
     .option('--version <hash>', 'the version (a unique prefix is enough); default: the current one, else the newest')
     .option('--json', 'print JSON instead of tables')
-    .action((name: string, o: { version?: string; json?: boolean }, cmd: Command) => {
+    .option('--wide', 'print inputs and outputs whole, not cut to fit a cell')
+    .action((name: string, o: { version?: string; json?: boolean; wide?: boolean }, cmd: Command) => {
       const r = redis(cmd);
-      return r ? showRedis(r, name, o) : show(root(cmd), name, o);
+      return r ? showRedis(r, name, o) : show(holding(cmd, name), name, o);
     })
     .addHelpText('after', '\nExample:\n  funes show Lab.double --json | jq .records');
 
@@ -61,7 +81,7 @@ export function program(setExit: (code: number) => void): Command {
     .option('--json', 'print JSON instead of diffs')
     .action((name: string, o: { from?: string; to?: string; json?: boolean }, cmd: Command) => {
       const r = redis(cmd);
-      return r ? diffRedis(r, name, o) : diff(root(cmd), name, o);
+      return r ? diffRedis(r, name, o) : diff(holding(cmd, name), name, o);
     })
     .addHelpText('after', '\nExample:\n  funes diff Lab.fit              # the two newest versions\n  funes diff Lab.fit --json | jq .changed');
 
@@ -71,7 +91,7 @@ export function program(setExit: (code: number) => void): Command {
     .option('--version <hash>', 'the version (a unique prefix is enough); default: the current one, else the newest')
     .action((name: string, o: { format: ExportFormat; version?: string }, cmd: Command) => {
       const r = redis(cmd);
-      return r ? exportRedis(r, name, o) : exportRecords(root(cmd), name, o);
+      return r ? exportRedis(r, name, o) : exportRecords(holding(cmd, name), name, o);
     })
     .addHelpText('after', '\nAn output that is a plain object of primitives becomes one column per key (output.loss, ...).\nExample:\n  funes export Lab.fit --format csv > fit.csv');
 
@@ -89,9 +109,11 @@ export function program(setExit: (code: number) => void): Command {
   command(funes, 'clear', 'remove every version of a method, or with --stale every version but the current one')
     .argument('<Class.method>', 'the method, as Class.method')
     .option('--stale', 'keep the current version (the one a program used last)')
+    .option('--dry-run', 'count what would go; remove nothing')
     .option('--json', 'print the summary as JSON')
-    .action((name: string, o: { stale?: boolean; json?: boolean }, cmd: Command) => {
+    .action((name: string, o: { stale?: boolean; json?: boolean; dryRun?: boolean }, cmd: Command) => {
       const r = redis(cmd);
+      if (r && o.dryRun) throw new CliError('clear --dry-run works on a cache directory, not on Redis', EXIT_USAGE);
       return r ? clearRedis(r, name, o) : clear(root(cmd), name, o);
     });
 
@@ -107,12 +129,18 @@ export function program(setExit: (code: number) => void): Command {
   return funes;
 }
 
+const DIR_HELP = 'a cache directory (default: $FUNES_CACHE_DIR, else ./cache); ls, show, diff and export take several';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 /** A subcommand; it takes `--dir` too, so that the option may come after the command's name. */
 function command(parent: Command, name: string, description: string): Command {
   const cmd = parent
     .command(name)
     .description(description)
-    .option('--dir <path>', 'the cache directory (default: $FUNES_CACHE_DIR, else ./cache)')
+    .option('--dir <path>', DIR_HELP, collect, [])
     .option('--redis <url>', 'read a RedisStore instead of a directory: redis://host:port[/db]')
     .option('--prefix <prefix>', "with --redis, the store's key prefix (default: funes)");
   oneLineErrors(cmd);

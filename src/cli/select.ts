@@ -8,6 +8,11 @@ import { CliError } from './errors';
 import { progress } from './progress';
 
 /** The stored method named `Class.method` (or by its folder name, as `funes ls` prints neither). */
+/** Whether `root` holds a method folder for `name`. */
+export function hasMethod(root: string, name: string): boolean {
+  return isDir(root) && [safeSegment(name), name].some((segment) => segment !== '' && !segment.includes('/') && !segment.includes('\\') && isDir(join(root, segment)));
+}
+
 export function findMethod(root: string, name: string): MethodDir {
   if (!isDir(root)) throw new CliError(`no cache directory at ${root}; pass --dir or set FUNES_CACHE_DIR`);
   for (const segment of [safeSegment(name), name]) {

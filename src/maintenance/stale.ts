@@ -20,7 +20,7 @@ export interface ClearSummary {
 }
 
 /** Removes the given versions of the method stored at `methodPath`, counting what they held first. */
-export function clearVersions(methodPath: string, hashes: readonly string[]): ClearSummary {
+export function clearVersions(methodPath: string, hashes: readonly string[], dryRun = false): ClearSummary {
   let records = 0;
   let bytes = 0;
   let versions = 0;
@@ -30,7 +30,7 @@ export function clearVersions(methodPath: string, hashes: readonly string[]): Cl
     const v = scanVersion(path);
     records += v.records.length;
     bytes += v.records.reduce((s, r) => s + r.size, 0) + v.temps.reduce((s, t) => s + t.size, 0);
-    removeVersion(v.path);
+    if (!dryRun) removeVersion(v.path);
     versions++;
   }
   return { versions, records, bytes };

@@ -8,9 +8,9 @@ export interface MemoriousDependency {
   /** Its `dependsOn` option: functions, and package names. */
   readonly dependsOn: readonly (Function | string)[];
   /** Its `version` option. */
-  readonly version?: string | number;
+  readonly version?: string | number | undefined;
   /** Its `key` option, whose code decides which calls share a record. */
-  readonly key?: Function;
+  readonly key?: Function | undefined;
 }
 
 export type DependencyLookup = (fn: Function) => MemoriousDependency | undefined;

@@ -5,7 +5,7 @@ import { formatBytes, plural } from '../format';
 import { findMethod } from '../select';
 
 /** `funes clear`: every version of a method, or with `stale` all but the current one. */
-export function clear(root: string, name: string, options: { stale?: boolean; json?: boolean }): void {
+export function clear(root: string, name: string, options: { stale?: boolean; json?: boolean; dryRun?: boolean }): void {
   const method = findMethod(root, name);
   let hashes = method.versions.map((v) => v.hash);
   if (options.stale) {
@@ -16,12 +16,15 @@ export function clear(root: string, name: string, options: { stale?: boolean; js
     }
     hashes = hashes.filter((h) => h !== method.current);
   }
-  const s = clearVersions(method.path, hashes);
-  if (!options.stale) removeMethodIfEmpty(method.path);
+  const dryRun = options.dryRun === true;
+  const s = clearVersions(method.path, hashes, dryRun);
+  if (!options.stale && !dryRun) removeMethodIfEmpty(method.path);
   if (options.json) {
-    process.stdout.write(JSON.stringify({ method: method.name, ...s }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ method: method.name, ...s, dryRun }, null, 2) + '\n');
     return;
   }
   const what = options.stale ? 'stale ' : '';
-  process.stdout.write(`removed ${plural(s.versions, `${what}version`)} of ${method.name}: ${plural(s.records, 'record')}, ${formatBytes(s.bytes)}\n`);
+  const verb = dryRun ? 'would remove' : 'removed';
+  process.stdout.write(`${verb} ${plural(s.versions, `${what}version`)} of ${method.name}: ${plural(s.records, 'record')}, ${formatBytes(s.bytes)}\n`);
+  if (dryRun) process.stdout.write('dry run: nothing was removed\n');
 }

@@ -31,23 +31,24 @@ export function printExport(version: VersionDir, loaded: { records: LoadedRecord
 }
 
 /**
- * Columns: the inputs by name, then the output (one column per key when every output is a
- * plain object of primitives), then time. A name that clashes with those gets `input.`.
+ * Columns: each input by name (one column per key, `params.lr`, when every record's value
+ * of it is a plain object of primitives), then the output (likewise, `output.loss`), then
+ * time. A name that clashes with those gets `input.`. Times are seconds to the microsecond.
  */
 export function tabulate(names: readonly string[], records: readonly LoadedRecord[]): { columns: string[]; rows: unknown[][] } {
-  const outputs = records.map((r) => r.record.output);
-  const flat = outputs.length > 0 && outputs.every(isFlatObject);
-  const outKeys: string[] = [];
-  if (flat) for (const o of outputs) for (const k of Object.keys(o as object)) if (!outKeys.includes(k)) outKeys.push(k);
-  const outColumns = flat ? outKeys.map((k) => `output.${k}`) : ['output'];
-  const reserved = new Set([...outColumns, 'time']);
-  const inColumns = names.map((n) => (reserved.has(n) ? `input.${n}` : n));
-  const rows = records.map(({ record }) => [
-    ...names.map((n) => record.input[n]),
-    ...(flat ? outKeys.map((k) => (record.output as Record<string, unknown>)[k]) : [record.output]),
-    record.time,
-  ]);
-  return { columns: [...inColumns, ...outColumns, 'time'], rows };
+  const output = spread('output', records.map((r) => r.record.output));
+  const reserved = new Set([...output.columns, 'time']);
+  const inputs = names.map((n) => spread(reserved.has(n) ? `input.${n}` : n, records.map((r) => r.record.input[n])));
+  const rows = records.map((_, i) => [...inputs.flatMap((c) => c.cells(i)), ...output.cells(i), Math.round(records[i]!.record.time * 1e6) / 1e6]);
+  return { columns: [...inputs.flatMap((c) => c.columns), ...output.columns, 'time'], rows };
+}
+
+/** One value per record as one column, or as one column per key when every value is a flat plain object. */
+function spread(name: string, values: readonly unknown[]): { columns: string[]; cells: (i: number) => unknown[] } {
+  if (values.length === 0 || !values.every(isFlatObject)) return { columns: [name], cells: (i) => [values[i]] };
+  const keys: string[] = [];
+  for (const v of values) for (const k of Object.keys(v as object)) if (!keys.includes(k)) keys.push(k);
+  return { columns: keys.map((k) => `${name}.${k}`), cells: (i) => keys.map((k) => (values[i] as Record<string, unknown>)[k]) };
 }
 
 function isFlatObject(value: unknown): boolean {

@@ -16,9 +16,16 @@ export interface LsVersion {
   readonly time: number;
 }
 
-/** `funes ls`: every method and its versions, newest first, with what they hold. */
-export function ls(root: string, options: { json?: boolean }): void {
-  if (!existsSync(root)) throw new CliError(`no cache directory at ${root}; pass --dir or set FUNES_CACHE_DIR`);
+/** `funes ls`: every method of every cache directory given, and its versions, newest first, with what they hold. */
+export function ls(roots: readonly string[], options: { json?: boolean }): void {
+  const missing = roots.filter((root) => !existsSync(root));
+  if (missing.length > 0) throw new CliError(`no cache directory at ${missing.join(', ')}; pass --dir or set FUNES_CACHE_DIR`);
+  const found = roots.flatMap((root) => lsDir(root).map((m) => ({ ...m, dir: root })));
+  if (roots.length === 1) printLs({ dir: roots[0] }, roots[0]!, found.map(({ dir: _dir, ...m }) => m), options);
+  else printLs({ dirs: roots }, roots.join(', '), found, options);
+}
+
+function lsDir(root: string): LsMethod[] {
   const scan = scanCache(root);
   const total = scan.methods.reduce((n, m) => n + m.versions.reduce((k, v) => k + v.records.length, 0), 0);
   const bar = progress('reading', total);
@@ -43,7 +50,7 @@ export function ls(root: string, options: { json?: boolean }): void {
     }),
   }));
   bar.stop();
-  printLs({ dir: root }, root, methods, options);
+  return methods;
 }
 
 /** One method as `funes ls` reports it. */
@@ -53,6 +60,8 @@ export interface LsMethod {
   readonly folder: string;
   readonly current: string | null;
   readonly versions: LsVersion[];
+  /** The cache directory it is in, when `ls` was given several. */
+  readonly dir?: string;
 }
 
 /** Prints the methods found, wherever (files or Redis); `where` leads the JSON, `label` names the place. */
@@ -65,8 +74,10 @@ export function printLs(where: Record<string, unknown>, label: string, methods: 
     process.stdout.write(`no methods stored in ${label}\n`);
     return;
   }
+  const several = methods.some((m) => m.dir !== undefined);
   const rows = methods.flatMap((m) =>
     m.versions.map((v, i) => [
+      ...(several ? [i === 0 ? (m.dir ?? '') : ''] : []),
       i === 0 ? m.method : '',
       v.version + (v.current ? ' (current)' : ''),
       String(v.records),
@@ -75,5 +86,5 @@ export function printLs(where: Record<string, unknown>, label: string, methods: 
       formatDate(v.created),
     ]),
   );
-  process.stdout.write(table(['method', 'version', 'records', 'size', 'compute time', 'created'], rows) + '\n');
+  process.stdout.write(table([...(several ? ['dir'] : []), 'method', 'version', 'records', 'size', 'compute time', 'created'], rows) + '\n');
 }

@@ -32,7 +32,7 @@ export function lsRedis(target: RedisTarget, options: { json?: boolean }): Promi
 }
 
 /** `funes show --redis URL`. */
-export function showRedis(target: RedisTarget, name: string, options: { version?: string; json?: boolean }): Promise<void> {
+export function showRedis(target: RedisTarget, name: string, options: { version?: string; json?: boolean; wide?: boolean }): Promise<void> {
   return withRedis(target, async (store) => {
     const method = await findRedisMethod(store, name);
     const version = pickVersion(method, options.version);

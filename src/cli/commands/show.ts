@@ -5,14 +5,14 @@ import { table } from '../table';
 import { versionTime, type MethodDir, type VersionDir } from '../../store/scan';
 
 /** `funes show`: what produced one version, and its records. */
-export function show(root: string, name: string, options: { version?: string; json?: boolean }): void {
+export function show(root: string, name: string, options: { version?: string; json?: boolean; wide?: boolean }): void {
   const method = findMethod(root, name);
   const version = pickVersion(method, options.version);
   printShow(method, version, loadRecords(method, version), options);
 }
 
 /** Prints one version and its records, wherever they were read from (files or Redis). */
-export function printShow(method: MethodDir, version: VersionDir, loaded: { records: LoadedRecord[]; invalid: number }, options: { json?: boolean }): void {
+export function printShow(method: MethodDir, version: VersionDir, loaded: { records: LoadedRecord[]; invalid: number }, options: { json?: boolean; wide?: boolean }): void {
   const { records, invalid } = loaded;
   const params = version.meta?.params ?? null;
   if (options.json) {
@@ -66,8 +66,8 @@ export function printShow(method: MethodDir, version: VersionDir, loaded: { reco
   process.stdout.write(lines.join('\n') + '\n');
   if (records.length > 0) {
     const rows = records.map(({ record }) => [
-      ...names.map((n) => (n in record.input ? summarise(record.input[n], 24) : '')),
-      summarise(record.output),
+      ...names.map((n) => (n in record.input ? summarise(record.input[n], options.wide ? Infinity : 24) : '')),
+      summarise(record.output, options.wide ? Infinity : 40),
       formatSeconds(record.time),
     ]);
     process.stdout.write(table([...names, 'output', 'time'], rows) + '\n');
