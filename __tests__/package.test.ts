@@ -21,7 +21,26 @@ describe('the built package', () => {
     expect(readFileSync(dts, 'utf8')).toMatch(/export\s*\{[^}]*\bmemorious\b/);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.name).toBe('funes');
-    expect(pkg.exports['.']).toMatchObject({ import: './esm/index.mjs', require: './dist/cjs/index.js' });
+    expect(pkg.exports['.']).toMatchObject({
+      import: { types: './esm/index.d.mts', default: './esm/index.mjs' },
+      require: { types: './dist/cjs/index.d.ts', default: './dist/cjs/index.js' },
+    });
+  });
+
+  test('the ES module entry exports every name the CommonJS build does', () => {
+    writeFileSync(
+      join(dir, 'names.mjs'),
+      `import * as esm from 'funes';
+import { createRequire } from 'node:module';
+const cjs = createRequire(import.meta.url)('funes');
+console.log(JSON.stringify({ esm: Object.keys(esm).filter((k) => k !== 'default').sort(), cjs: Object.keys(cjs).filter((k) => k !== '__esModule' && k !== 'default').sort(), defaults: Object.keys(esm.default).sort(), same: esm.default === cjs.default }));`,
+    );
+    const { esm, cjs, defaults, same } = lastJson<{ esm: string[]; cjs: string[]; defaults: string[]; same: boolean }>(runScript(dir, join(dir, 'names.mjs')));
+    expect(cjs).toContain('keyOf');
+    expect(esm).toEqual(cjs);
+    // The default export is the same API object from either module system.
+    expect(defaults).toEqual(cjs);
+    expect(same).toBe(true);
   });
 
   test('require("funes") exposes the API', () => {

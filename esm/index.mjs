@@ -6,6 +6,7 @@ export const {
   memorious,
   Memorious,
   withSeed,
+  keyOf,
   FunesError,
   PARAMS_METADATA,
   FileStore,
@@ -16,4 +17,4 @@ export const {
   RecordEncodeError,
   RecordDecodeError,
 } = funes;
-export default funes;
+export default funes.default;

@@ -19,3 +19,6 @@ export type { RedisClient, RedisClientOptions } from './store/redis-client';
 export { encodeRecord, decodeRecord, RecordEncodeError, RecordDecodeError } from './store/codec';
 export type { Dependency as VersionDependency } from './version/dependency';
 export type { Store, RecordLocation, Lock, MaybePromise, StoredEntry, Usage, VersionMeta, WriteOptions } from './store/types';
+
+import { api } from './default-export';
+export default api;
