@@ -25,12 +25,14 @@ export interface MemoriousDecorator {
 }
 
 /**
- * Makes a class method remember every result on disk. Call it again with the same
+ * Makes a class method, or a plain function, remember every result on disk. Call it again with the same
  * input, in this process or a later one, and the stored result comes back without
  * running the method; change the method's code and its old results stop being served.
  *
  * Works bare (`@memorious`) or with options (`@memorious({ cacheDir })`), on sync and
- * async methods, static or not, under both decorator models. A last argument
+ * async methods, static or not, under both decorator models. Given a function,
+ * `memorious(fn)` or `memorious(options)(fn)` returns its memorized form, whose records
+ * go under the function's name (or the `name` option, which an arrow needs). A last argument
  * `{ global_seed: n }` seeds `Math.random` for that call only (see {@link withSeed}).
  *
  * @example
@@ -42,7 +44,13 @@ export interface MemoriousDecorator {
  *   @memorious({ cacheDir: 'results/cache' })
  *   async fit(params: Params, epochs = 10): Promise<Model> { ... }
  * }
+ *
+ * const cachedSimulate = memorious(simulate);                  // a plain function
+ * const fit = memorious({ name: 'fit' })((lr: number) => train(lr));
  * ```
+ * @throws FunesError `FUNES_NOT_A_METHOD` when applied to anything but a method or a
+ *   function (a class, a getter, a field); `FUNES_BAD_OPTION` for a bad option, or an
+ *   anonymous function without a `name`.
  */
 export function memorious<F extends (...args: never[]) => unknown>(fn: F): F;
 export function memorious<This, Args extends unknown[], R>(
