@@ -13,17 +13,17 @@ const API = ['memorious', 'Memorious', 'withSeed', 'FunesError'] as const;
 describe('the built package', () => {
   const dir = projectDir();
 
-  test('esm/index.mjs and dist/cjs/index.d.ts exist in the repository, and the exports map names them', () => {
+  test('esm/index.mjs and dist/index.d.ts exist in the repository, and the exports map names them', () => {
     expect(existsSync(join(ROOT, 'esm', 'index.mjs'))).toBe(true);
     expect(existsSync(join(ROOT, 'dist', 'cjs', 'index.js'))).toBe(true);
-    const dts = join(ROOT, 'dist', 'cjs', 'index.d.ts');
+    const dts = join(ROOT, 'dist', 'index.d.ts');
     expect(existsSync(dts)).toBe(true);
     expect(readFileSync(dts, 'utf8')).toMatch(/export\s*\{[^}]*\bmemorious\b/);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
     expect(pkg.name).toBe('funes');
     expect(pkg.exports['.']).toMatchObject({
       import: { types: './esm/index.d.mts', default: './esm/index.mjs' },
-      require: { types: './dist/cjs/index.d.ts', default: './dist/cjs/index.js' },
+      require: { types: './dist/index.d.ts', default: './dist/cjs/index.js' },
     });
   });
 
@@ -167,14 +167,19 @@ void n; void p; void first;
     expect(problems).toEqual([]);
     // The types really came from the package, not from the repository's sources.
     const sources = program.getSourceFiles().map((f) => f.fileName);
-    expect(sources.some((f) => f.endsWith('dist/cjs/index.d.ts'))).toBe(true);
+    expect(sources.some((f) => f.endsWith('dist/index.d.ts'))).toBe(true);
+    // One declaration file: the public API, no internal module's declarations.
+    expect(sources.filter((f) => f.includes('/dist/') && f.endsWith('.d.ts'))).toEqual([expect.stringMatching(/dist\/index\.d\.ts$/)]);
   });
 
   test('the packed tarball holds the CommonJS build, the ESM entry and the declarations', () => {
     const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     expect(packed.status).toBe(0);
     const files = (JSON.parse(packed.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'esm/index.mjs']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/cjs/index.js', 'dist/index.d.ts', 'esm/index.mjs', 'esm/index.d.mts']));
+    // Only the public API is declared: no internal module's declarations ship.
+    expect(files.filter((f) => f.endsWith('.d.ts'))).toEqual(['dist/index.d.ts']);
+    expect(readFileSync(join(ROOT, 'dist', 'index.d.ts'), 'utf8')).not.toMatch(/class (MemoMethod|KeyWriter)\b/);
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('__tests__/'))).toEqual([]);
     // What a user of the installed package is pointed at is in it.
     expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'docs/guide.md', 'docs/cli.md']));

@@ -1,3 +1,3 @@
 // The ES module entry's types: the same API as the CommonJS build it re-exports.
-export * from '../dist/cjs/index.js';
-export { default } from '../dist/cjs/index.js';
+export * from '../dist/index.js';
+export { default } from '../dist/index.js';
