@@ -297,18 +297,19 @@ describe('funes export', () => {
 
   test('plain-object inputs spread into columns as outputs do; times to the microsecond', () => {
     const dir = tuneDir;
-    const tune = memorious({ cacheDir: dir })(function tune(params: { lr: number; epochs: number }): number {
-      return params.lr * params.epochs;
+    const tune = memorious({ cacheDir: dir })(function tune(params: { lr: number; epochs: number }, output = 'x'): { loss: number } {
+      return { loss: params.lr * params.epochs + output.length - 1 };
     });
     tune({ lr: 0.1, epochs: 10 });
     tune({ lr: 0.2, epochs: 5 });
     const [head, ...rows] = parseCsv(funes(dir, ['export', 'tune', '--format', 'csv']).stdout);
-    expect(head).toEqual(['params.lr', 'params.epochs', 'output', 'time']);
-    expect(rows.map((r) => r.slice(0, 3)).sort()).toEqual([
-      ['0.1', '10', '1'],
-      ['0.2', '5', '1'],
+    // An input named output is told apart from the output's columns.
+    expect(head).toEqual(['params.lr', 'params.epochs', 'input.output', 'output.loss', 'time']);
+    expect(rows.map((r) => r.slice(0, 4)).sort()).toEqual([
+      ['0.1', '10', 'x', '1'],
+      ['0.2', '5', 'x', '1'],
     ]);
-    for (const row of rows) expect(row[3]).toMatch(/^\d+(\.\d{1,6})?(e-\d+)?$/);
+    for (const row of rows) expect(row[4]).toMatch(/^\d+(\.\d{1,6})?(e-\d+)?$/);
   });
 
   test('--version picks the version exported', () => {

@@ -66,6 +66,25 @@ describe('memorious(fn): plain functions', () => {
     expect((noisy as (...args: unknown[]) => number)(1, { global_seed: 3 })).toBe(a);
   });
 
+  test('called through an object (exports.f, a namespace), it is the same call: this is not its input', () => {
+    let runs = 0;
+    const api = {
+      f: memorious(function throughObject(x: number): number {
+        runs++;
+        return x;
+      }),
+    };
+    expect(api.f(1)).toBe(1);
+    expect(api.f(1)).toBe(1);
+    const other = { g: api.f };
+    expect(other.g(1)).toBe(1);
+    expect(runs).toBe(1);
+  });
+
+  test('options after the function are refused, saying they come first', () => {
+    expect(() => (memorious as (...a: unknown[]) => unknown)(double, { cacheDir: 'x' })).toThrow(/options come first: memorious\(options\)\(fn\)/);
+  });
+
   test('memorious given a class says it was given a class', () => {
     class NotAFunction {}
     expect(() => (memorious as (x: unknown) => unknown)(NotAFunction)).toThrow(/the class 'NotAFunction'/);
@@ -112,6 +131,37 @@ console.log(JSON.stringify({ out, runs, version: basename(Memorious.locate(cache
     const result = runScript(dir, join(dir, 'imported.js'), { env: { FUNES_CACHE_DIR: join(dir, 'cache-imported') } });
     expect(lastJson(result)).toBe(6);
     expect(result.stderr).toMatch(/FUNES_HIDDEN_DEPENDENCY.*triple/);
+  });
+
+  test('an arrow given a name is versioned from its source; a name declared twice falls back with a warning', () => {
+    const env = { FUNES_CACHE_DIR: join(dir, 'cache-arrow') };
+    const arrow = (k: number): string => `const { memorious, Memorious } = require('funes');
+const { basename } = require('node:path');
+function rate(x) { return x * ${k}; }
+const fit = memorious({ name: 'fit' })((lr) => rate(lr));
+console.log(JSON.stringify({ out: fit(1), version: basename(Memorious.locate(fit)) }));
+`;
+    writeFileSync(join(dir, 'arrow.js'), arrow(2));
+    const first = runScript(dir, join(dir, 'arrow.js'), { env });
+    expect(first.stderr).not.toContain('FUNES_HIDDEN_DEPENDENCY');
+    writeFileSync(join(dir, 'arrow.js'), arrow(3));
+    const edited = lastJson<{ out: number; version: string }>(runScript(dir, join(dir, 'arrow.js'), { env }));
+    expect(edited.out).toBe(3);
+    expect(edited.version).not.toBe(lastJson<{ version: string }>(first).version);
+
+    writeFileSync(
+      join(dir, 'nested.js'),
+      `const { memorious } = require('funes');
+const K = 2;
+function scale(x) { return x * K; }
+function make(K) { function scale(x) { return x * K; } return memorious(scale); }
+console.log(JSON.stringify(make(Number(process.argv[2]))(1)));
+`,
+    );
+    const nestedEnv = { FUNES_CACHE_DIR: join(dir, 'cache-nested') };
+    const three = runScript(dir, join(dir, 'nested.js'), { env: nestedEnv, args: ['3'] });
+    expect(lastJson(three)).toBe(3);
+    expect(three.stderr).toContain('FUNES_HIDDEN_DEPENDENCY');
   });
 
   test('ES modules: import { memorious } from "funes"', () => {

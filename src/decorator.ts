@@ -161,10 +161,13 @@ function misplaced(args: unknown[]): FunesError {
           ? `${name}, which is an accessor`
           : `${name}, which is a property`;
     what = kind;
+  } else if (args.length === 2 && typeof args[0] === 'function' && typeof args[1] === 'object') {
+    what = `the function '${(args[0] as Function).name}' with options after it; options come first: memorious(options)(fn)`;
   } else if (args.length === 1 && typeof args[0] === 'function') {
     what = `the class '${(args[0] as Function).name}' (memorious takes a method, or a plain function as memorious(fn))`;
   } else {
-    what = 'something that is not a class member';
+    const given = args.map((a) => (a === null ? 'null' : Array.isArray(a) ? 'an array' : typeof a)).join(', ');
+    what = `something that is not a class member or a function (given: ${given || 'nothing'})`;
   }
   return new FunesError('FUNES_NOT_A_METHOD', `@memorious can only decorate methods, but was applied to ${what}`);
 }

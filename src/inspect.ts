@@ -120,7 +120,8 @@ export class Memorious {
    * `peek` does; a Promise for an asynchronous store.
    * @example
    * ```ts
-   * const todo = Memorious.missing(cachedSimulate, grid.map((rate) => [1000, rate]));
+   * const grid = [0.1, 0.2, 0.4].map((rate): [number, number] => [1000, rate]);
+   * const todo = await Memorious.missing(cachedSimulate, grid);
    * for (const args of todo.filter((_, i) => i % workers === me)) cachedSimulate(...args);
    * ```
    */

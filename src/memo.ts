@@ -138,7 +138,7 @@ export class MemoMethod implements RegisteredMethod {
     const owner = (typeof home === 'function' ? home : home.constructor) as Function | undefined;
     const name = this.plain ? String(this.member) : `${owner?.name || 'anonymous'}.${String(this.member)}`;
     const made = this.plain
-      ? functionVersion({ method: this, site: this.site, lookup: registered, format: FORMAT })
+      ? functionVersion({ method: this, name: String(this.member), site: this.site, lookup: registered, format: FORMAT })
       : methodVersion({
           method: this,
           member: this.member,
@@ -161,7 +161,8 @@ export class MemoMethod implements RegisteredMethod {
     const { name, version } = this.identity();
     const input = bindArguments(this.params, args);
     if (seed !== undefined) input.global_seed = seed;
-    const made = callKey(this.options, name, input, this.ignored!, self, this.dispatchKey(self));
+    // A plain function's `this` is whatever object it was called through (`exports.f(1)`): not its input.
+    const made = callKey(this.options, name, input, this.ignored!, this.plain ? undefined : self, this.dispatchKey(self));
     return { name, input, made, loc: { method: name, version, key: made.key } };
   }
 

@@ -68,6 +68,8 @@ export function methodVersion(request: VersionRequest): MethodVersion {
 /** What the version of one memorized plain function is asked from. */
 export interface FunctionVersionRequest {
   readonly method: MemoriousDependency;
+  /** The name it is memorized under: its own, or the `name` option an arrow is given (`const fit = memorious({ name: 'fit' })(...)`). */
+  readonly name: string;
   /** Where `memorious(fn)` was called, if the stack said. */
   readonly site: Site | undefined;
   readonly lookup: DependencyLookup;
@@ -87,11 +89,16 @@ export function functionVersion(request: FunctionVersionRequest): MethodVersion 
 function functionFromSource(request: FunctionVersionRequest): MethodVersion | undefined {
   const { site, method } = request;
   const fn = method.original;
-  if (!site || !fn.name) return undefined;
+  const name = fn.name || request.name;
+  if (!site || !name) return undefined;
   const source = sourceOf(site.file, site.line, site.column);
   const module = source && indexOf(source);
   if (!source || !module) return undefined;
-  const node = declaredFunction(module, fn.name);
+  // A nested function of the same name could match the top-level one's text while reading other values: only a name declared once is trusted.
+  const escaped = name.replace(/\$/g, '\\$');
+  const declarations = module.text.match(new RegExp(`(?:\\bfunction\\s*\\*?\\s*|\\b(?:const|let|var)\\s+)${escaped}(?![\\w$])`, 'g')) ?? [];
+  if (declarations.length > 1) return undefined;
+  const node = declaredFunction(module, name);
   const stripped = node && stripTypes(node);
   const enums = new Set([...module.bindings].filter(([, b]) => b.kind === 'enum' || b.kind === 'import').map(([name]) => name));
   if (!stripped || !matchesRuntime(stripped, fn, enums)) return undefined;

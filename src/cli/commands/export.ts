@@ -37,7 +37,7 @@ export function printExport(version: VersionDir, loaded: { records: LoadedRecord
  */
 export function tabulate(names: readonly string[], records: readonly LoadedRecord[]): { columns: string[]; rows: unknown[][] } {
   const output = spread('output', records.map((r) => r.record.output));
-  const reserved = new Set([...output.columns, 'time']);
+  const reserved = new Set([...output.columns, 'output', 'time']);
   const inputs = names.map((n) => spread(reserved.has(n) ? `input.${n}` : n, records.map((r) => r.record.input[n])));
   const rows = records.map((_, i) => [...inputs.flatMap((c) => c.cells(i)), ...output.cells(i), Math.round(records[i]!.record.time * 1e6) / 1e6]);
   return { columns: [...inputs.flatMap((c) => c.columns), ...output.columns, 'time'], rows };
