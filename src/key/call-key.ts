@@ -12,8 +12,8 @@ export type IgnoredPath = readonly [string] | readonly [string, string];
 export interface CallKey {
   /** The argument hash: 64 hex digits. */
   readonly key: string;
-  /** The canonical text of each argument and each field of `this` (or `this[keyOf]()`), by path. */
-  readonly parts: readonly { readonly path: string; readonly text: string }[];
+  /** The canonical text of each argument and each field of `this` (or `this[keyOf]()`), by path, one list per writer. */
+  readonly parts: readonly (readonly { readonly path: string; readonly text: string }[])[];
 }
 
 /**
@@ -65,9 +65,12 @@ export function callKey(
     );
   }
   const took = performance.now() - start;
-  const keyOfMs = writers.reduce((ms, w) => ms + w.keyOfMs, 0);
-  if (took > slowKeyMs() && (hashedBytes(text, writers) >= SLOW_KEY_MIN_BYTES || keyOfMs > took / 2)) warnSlow(name, took, keyOfMs, writers);
-  return { key, parts: writers.flatMap((w) => w.tops.map(({ path, text }) => ({ path, text }))) };
+  if (took > slowKeyMs()) {
+    const keyOfMs = writers.reduce((ms, w) => ms + w.keyOfMs, 0);
+    if (hashedBytes(text, writers) >= SLOW_KEY_MIN_BYTES || keyOfMs > took / 2) warnSlow(name, took, keyOfMs, writers);
+  }
+  // The writers' own lists, by writer: a hit never reads them, so nothing is copied for it.
+  return { key, parts: writers.map((w) => w.tops) };
 }
 
 /**
@@ -78,7 +81,7 @@ export function callKey(
 export function keyParts(made: CallKey): Record<string, string> {
   const parts: Record<string, string> = {};
   let args = '';
-  for (const { path, text } of made.parts) {
+  for (const { path, text } of made.parts.flat()) {
     if (path.startsWith('this')) parts[path] = shortHash(text);
     else args += `${path.length}:${path}${text}`;
   }

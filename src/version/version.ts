@@ -102,28 +102,10 @@ function functionFromSource(request: FunctionVersionRequest): MethodVersion | un
   const stripped = node && stripTypes(node);
   const enums = new Set([...module.bindings].filter(([, b]) => b.kind === 'enum' || b.kind === 'import').map(([name]) => name));
   if (!stripped || !matchesRuntime(stripped, fn, enums)) return undefined;
-  const root = projectRoot(module.file);
-  const build = source.file !== site.file ? { sourceDir: dirname(source.file), outDir: dirname(site.file) } : undefined;
-  const follower = new Follower(root, build);
+  const { root, follower } = followerFor(module, source.file, site.file);
   follower.follow(stripped, { module, enclosing: [] });
-  const extra: Dependency[] = [];
-  method.dependsOn.forEach((d, i) => {
-    if (typeof d === 'function') extra.push({ name: `dependsOn[${i}] ${d.name}`, kind: 'option', text: sourceTokens(d) });
-  });
-  if (method.key) extra.push({ name: 'memorious key', kind: 'option', text: sourceTokens(method.key) });
-  const dependencies = [...follower.dependencies, ...extra, ...packageDependencies(method, root)];
-  const sourceText = printNode(stripped);
-  const parts = [request.format, 'function', sourceText, ...follower.ids(), ...dependencies.map((d) => `${d.kind}\u0001${d.name}\u0001${d.text}`)];
-  if (method.version !== undefined) parts.push(`version\u0001${typeof method.version}:${method.version}`);
-  return {
-    version: digest(parts.join('\u0004'), 16),
-    origin: 'source',
-    file: relative(root, module.file).split(sep).join('/'),
-    source: sourceText,
-    dependencies,
-    hidden: follower.hidden,
-    params: children(stripped, 'params').map((p, i) => writtenName(p, i)),
-  };
+  const extra = optionDependencies(method, { dependsOn: false, key: false }, 'memorious key');
+  return sourceVersion(request.format, 'function', method, module, root, follower, extra, stripped, stripped);
 }
 
 /** The function a module declares under `name`: a declaration, a function-valued variable, or the function a call wraps. */
@@ -172,30 +154,51 @@ function fromSource(request: VersionRequest): MethodVersion | undefined {
   const isStatic = typeof home === 'function';
   const found = findMethod(module, request.className, member, isStatic, method.original, source.line);
   if (!found) return undefined;
-  const root = projectRoot(module.file);
-  // Found through a source map: imported originals are checked against their builds too.
-  const build = source.file !== site.file ? { sourceDir: dirname(source.file), outDir: dirname(site.file) } : undefined;
-  const follower = new Follower(root, build);
+  const { root, follower } = followerFor(module, source.file, site.file);
   const cls: ClassRef = { module, node: found.site.node, name: found.site.name ?? request.className, enclosing: found.site.enclosing };
   const value = child(found.stripped, 'value')!;
   follower.follow(value, { module, enclosing: cls.enclosing, cls, isStatic });
-  const { dependsOn: staticDependsOn, key: staticKey } = followOptions(follower, found.member, module, cls);
-  const packages = packageDependencies(method, root);
+  const extra = optionDependencies(method, followOptions(follower, found.member, module, cls), '@memorious key');
+  return sourceVersion(request.format, 'source', method, module, root, follower, extra, found.stripped, value);
+}
+
+/** A follower for code in `module`; found through a source map, imported originals are checked against their builds too. */
+function followerFor(module: ModuleIndex, sourceFile: string, runningFile: string): { root: string; follower: Follower } {
+  const root = projectRoot(module.file);
+  const build = sourceFile !== runningFile ? { sourceDir: dirname(sourceFile), outDir: dirname(runningFile) } : undefined;
+  return { root, follower: new Follower(root, build) };
+}
+
+/**
+ * The `dependsOn` functions and `key` option the source does not show (options passed in a
+ * variable, a build that dropped decorators, a plain function's options): their compiled text counts.
+ */
+function optionDependencies(method: MemoriousDependency, shown: { dependsOn: boolean; key: boolean }, keyName: string): Dependency[] {
   const extra: Dependency[] = [];
-  if (!staticDependsOn) {
-    // The decorator's options are not literal: the functions given count by their compiled text.
+  if (!shown.dependsOn) {
     method.dependsOn.forEach((d, i) => {
       if (typeof d === 'function') extra.push({ name: `dependsOn[${i}] ${d.name}`, kind: 'option', text: sourceTokens(d) });
     });
   }
-  if (!staticKey && method.key) {
-    // The decorator's source does not show the `key` function (options passed in a variable,
-    // or a build that dropped decorators from the method): its compiled text counts instead.
-    extra.push({ name: '@memorious key', kind: 'option', text: sourceTokens(method.key) });
-  }
-  const dependencies = [...follower.dependencies, ...extra, ...packages];
-  const sourceText = printNode(found.stripped);
-  const parts = [request.format, 'source', sourceText, ...follower.ids(), ...dependencies.map((d) => `${d.kind}\u0001${d.name}\u0001${d.text}`)];
+  if (!shown.key && method.key) extra.push({ name: keyName, kind: 'option', text: sourceTokens(method.key) });
+  return extra;
+}
+
+/** The version made from source: the code's normalised text, what the follower found, the options and packages. */
+function sourceVersion(
+  format: number,
+  kind: 'source' | 'function',
+  method: MemoriousDependency,
+  module: ModuleIndex,
+  root: string,
+  follower: Follower,
+  extra: readonly Dependency[],
+  code: AstNode,
+  fn: AstNode,
+): MethodVersion {
+  const dependencies = [...follower.dependencies, ...extra, ...packageDependencies(method, root)];
+  const sourceText = printNode(code);
+  const parts = [format, kind, sourceText, ...follower.ids(), ...dependencies.map((d) => `${d.kind}\u0001${d.name}\u0001${d.text}`)];
   if (method.version !== undefined) parts.push(`version\u0001${typeof method.version}:${method.version}`);
   return {
     version: digest(parts.join('\u0004'), 16),
@@ -204,7 +207,7 @@ function fromSource(request: VersionRequest): MethodVersion | undefined {
     source: sourceText,
     dependencies,
     hidden: follower.hidden,
-    params: children(value, 'params').map((p, i) => writtenName(p, i)),
+    params: children(fn, 'params').map((p, i) => writtenName(p, i)),
   };
 }
 
