@@ -22,7 +22,7 @@ export function program(setExit: (code: number) => void): Command {
   const funes = new Command('funes')
     .description('Look into, export and trim a funes cache: the results that @memorious methods keep on disk.')
     .version(packageVersion(), '-V, --version', 'print the funes version')
-    .option('--dir <path>', DIR_HELP, collect, [])
+    .option('--dir <path>', DIR_HELP, collect)
     .option('--redis <url>', 'read a RedisStore instead of a directory: redis://host:port[/db]')
     .option('--prefix <prefix>', "with --redis, the store's key prefix (default: funes)")
     .exitOverride()
@@ -31,7 +31,7 @@ export function program(setExit: (code: number) => void): Command {
     .showSuggestionAfterError()
     .addHelpText('after', `\nExit codes: 0 success, 1 failure (or problems found by verify), 2 bad usage.\nDocs: ${DOCS}`);
   oneLineErrors(funes);
-  const given = (cmd: Command): string[] => [...new Set([...funes.opts<{ dir: string[] }>().dir, ...cmd.opts<{ dir: string[] }>().dir].map((d) => resolve(d)))];
+  const given = (cmd: Command): string[] => [...new Set([...(funes.opts<{ dir?: string[] }>().dir ?? []), ...(cmd.opts<{ dir?: string[] }>().dir ?? [])].map((d) => resolve(d)))];
   /** Every cache directory given, in order; none given: $FUNES_CACHE_DIR, else ./cache. */
   const roots = (cmd: Command): string[] => {
     const dirs = given(cmd);
@@ -131,8 +131,9 @@ export function program(setExit: (code: number) => void): Command {
 
 const DIR_HELP = 'a cache directory (default: $FUNES_CACHE_DIR, else ./cache); ls, show, diff and export take several';
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+// No default value: commander would print "(default: [])" in the help.
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** A subcommand; it takes `--dir` too, so that the option may come after the command's name. */
@@ -140,7 +141,7 @@ function command(parent: Command, name: string, description: string): Command {
   const cmd = parent
     .command(name)
     .description(description)
-    .option('--dir <path>', DIR_HELP, collect, [])
+    .option('--dir <path>', DIR_HELP, collect)
     .option('--redis <url>', 'read a RedisStore instead of a directory: redis://host:port[/db]')
     .option('--prefix <prefix>', "with --redis, the store's key prefix (default: funes)");
   oneLineErrors(cmd);
