@@ -4,6 +4,9 @@ import { serialize } from 'node:v8';
 import { Memorious, memorious } from '../src';
 import { markCurrent, tempCache, unmarkCurrent } from './helpers/cache';
 import { age, funes, funesJson, recordFiles } from './helpers/cli';
+import { expectWarnings } from './helpers/quiet-warnings';
+// One method in several versions is made by declaring its class more than once.
+expectWarnings('FUNES_NAME_CLASH');
 
 const cache = tempCache();
 

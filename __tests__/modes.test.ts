@@ -1,11 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FunesError, memorious, Memorious, MemoryStore } from '../src';
-import { filesUnder, tempCache } from './helpers/cache';
+import { deserialize } from 'node:v8';
+import { FunesError, memorious, Memorious, MemoryStore, type RecordLocation, type Store, type StoredRecord } from '../src';
+import { filesUnder, tempCache, warningsDuring } from './helpers/cache';
 import { lastJson, projectDir, runScript } from './helpers/child';
 import { expectWarnings } from './helpers/quiet-warnings';
 // Warnings this file provokes: its memorized code reads test-local counters, which no version can see.
-expectWarnings('FUNES_HIDDEN_DEPENDENCY');
+// Corrupt records and failed writes are provoked on purpose, and their warnings asserted.
+expectWarnings('FUNES_HIDDEN_DEPENDENCY', 'FUNES_INVALID_RECORD', 'FUNES_UNSERIALIZABLE', 'FUNES_WRITE_FAILED');
 
 const cache = tempCache();
 afterEach(() => Memorious.configure({ mode: undefined }));
@@ -100,6 +102,137 @@ describe('cache modes', () => {
       if (saved === undefined) delete process.env.FUNES_MODE;
       else process.env.FUNES_MODE = saved;
     }
+  });
+});
+
+describe('read-only reads change nothing', () => {
+  let made = 0;
+  class Still {
+    @memorious
+    f(x: number): number {
+      made++;
+      return x * 3;
+    }
+  }
+  const still = new Still();
+  /** The file of the record of `still.f(x)`, made first. */
+  const recordOf = (x: number): string => {
+    still.f(x);
+    const dir = Memorious.locate(still.f);
+    const name = readdirSync(dir).find((n) => n.endsWith('.bin') && (deserialize(readFileSync(join(dir, n))) as StoredRecord).input.x === x);
+    return join(dir, name!);
+  };
+  const twoHoursAgo = (): Date => new Date(Date.now() - 2 * 3600_000);
+
+  test("a hit in 'read-only' mode, and a peek, leave the record's last use as it was; a hit in 'on' mode refreshes it", () => {
+    const file = recordOf(21);
+    const old = twoHoursAgo();
+    utimesSync(file, old, old);
+    const set = statSync(file).mtimeMs;
+    Memorious.configure({ mode: 'read-only' });
+    const before = made;
+    expect(still.f(21)).toBe(63);
+    expect(made).toBe(before);
+    expect(Memorious.peek([still, still.f], 21)).toMatchObject({ output: 63 });
+    expect(Memorious.missing([still, still.f], [[21], [22]])).toEqual([[22]]);
+    expect(statSync(file).mtimeMs).toBe(set);
+    Memorious.configure({ mode: 'on' });
+    expect(Memorious.peek([still, still.f], 21)).toMatchObject({ output: 63 });
+    expect(statSync(file).mtimeMs).toBe(set);
+    expect(still.f(21)).toBe(63);
+    expect(statSync(file).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  test("a corrupt record is left in place by 'read-only' mode and by peek, and replaced in 'on' mode", async () => {
+    const file = recordOf(31);
+    writeFileSync(file, 'not a record');
+    Memorious.configure({ mode: 'read-only' });
+    const before = made;
+    const warned = await warningsDuring(() => {
+      expect(still.f(31)).toBe(93);
+      expect(Memorious.peek([still, still.f], 31)).toBeUndefined();
+    });
+    expect(made - before).toBe(1);
+    expect(readFileSync(file, 'utf8')).toBe('not a record');
+    expect(warned).toEqual([{ code: 'FUNES_INVALID_RECORD', message: expect.stringMatching(/left in place \(read-only\)/) }]);
+    Memorious.configure({ mode: 'on' });
+    expect(Memorious.peek([still, still.f], 31)).toBeUndefined();
+    expect(readFileSync(file, 'utf8')).toBe('not a record');
+    expect(still.f(31)).toBe(93);
+    expect(made - before).toBe(2);
+    expect(Memorious.peek([still, still.f], 31)).toMatchObject({ output: 93 });
+  });
+});
+
+describe("'refresh' never leaves the record it was to replace", () => {
+  test('an output that cannot be stored removes the old record, so it is not served once refresh is over', async () => {
+    let unstorable = false;
+    let made = 0;
+    const pick = memorious({ name: 'pick' })((x: number): unknown => {
+      made++;
+      return unstorable ? { x, run: () => x } : x;
+    });
+    expect(pick(4)).toBe(4);
+    unstorable = true;
+    Memorious.configure({ mode: 'refresh' });
+    const warned = await warningsDuring(() => expect(typeof (pick(4) as { run: unknown }).run).toBe('function'));
+    expect(warned).toEqual([{ code: 'FUNES_UNSERIALIZABLE', message: expect.stringMatching(/the record it was to replace is removed/) }]);
+    expect(Memorious.peek(pick, 4)).toBeUndefined();
+    Memorious.configure({ mode: 'on' });
+    unstorable = false;
+    expect(pick(4)).toBe(4);
+    expect(made).toBe(3);
+  });
+
+  /** A MemoryStore whose writes fail, and whose deletes fail too when asked. */
+  class Failing extends MemoryStore {
+    failWrites = false;
+    failDeletes = false;
+    override write(loc: RecordLocation, record: StoredRecord): void {
+      if (this.failWrites) throw new Error('disk full');
+      super.write(loc, record);
+    }
+    override delete(loc: RecordLocation): void {
+      if (this.failDeletes) throw new Error('read-only file system');
+      super.delete(loc);
+    }
+  }
+
+  test('a failed write removes the old record; when that fails too, the warning says the old one stays', async () => {
+    const store = new Failing();
+    let made = 0;
+    class Sweep {
+      @memorious({ store })
+      async step(x: number): Promise<number> {
+        made++;
+        return x + made;
+      }
+    }
+    const sweep = new Sweep();
+    expect(await sweep.step(1)).toBe(2);
+    Memorious.configure({ mode: 'refresh' });
+    store.failWrites = true;
+    const first = await warningsDuring(async () => expect(await sweep.step(1)).toBe(3));
+    expect(first).toEqual([{ code: 'FUNES_WRITE_FAILED', message: expect.stringMatching(/disk full.*the record it was to replace is removed/) }]);
+    expect(await Memorious.peek([sweep, sweep.step], 1)).toBeUndefined();
+    // Legacy decorators do nothing on a class expression: a declaration.
+    class Other {
+      @memorious({ store: store as Store })
+      async step(x: number): Promise<number> {
+        return x;
+      }
+    }
+    const other = new Other();
+    store.failWrites = false;
+    Memorious.configure({ mode: 'on' });
+    await other.step(5);
+    Memorious.configure({ mode: 'refresh' });
+    store.failWrites = true;
+    store.failDeletes = true;
+    const second = await warningsDuring(() => other.step(5));
+    expect(second).toEqual([
+      { code: 'FUNES_WRITE_FAILED', message: expect.stringMatching(/could not be removed either \(read-only file system\) and is served again once refresh mode is off/) },
+    ]);
   });
 });
 

@@ -164,6 +164,56 @@ console.log(JSON.stringify(make(Number(process.argv[2]))(1)));
     expect(three.stderr).toContain('FUNES_HIDDEN_DEPENDENCY');
   });
 
+  test('two functions of one name with different code are warned about; the same code loaded twice is not', () => {
+    const env = { FUNES_CACHE_DIR: join(dir, 'cache-clash') };
+    const fitModule = (k: number): string => `const { memorious } = require('funes');\nexports.fit = memorious(function fit(x) { return x * ${k}; });\n`;
+    writeFileSync(join(dir, 'fit-a.js'), fitModule(2));
+    writeFileSync(join(dir, 'fit-b.js'), fitModule(3));
+    writeFileSync(join(dir, 'fit-c.js'), fitModule(2));
+    const main = (other: string): string => `const { Memorious } = require('funes');
+const a = require('./fit-a').fit;
+const b = require('./${other}').fit;
+console.log(JSON.stringify({ out: [a(1), b(1)], sameFolder: require('node:path').dirname(Memorious.locate(a)) === require('node:path').dirname(Memorious.locate(b)) }));
+`;
+    writeFileSync(join(dir, 'clash.js'), main('fit-b'));
+    const clash = runScript(dir, join(dir, 'clash.js'), { env });
+    expect(lastJson(clash)).toEqual({ out: [2, 3], sameFolder: true });
+    expect(clash.stderr).toMatch(/\[FUNES_NAME_CLASH\] FunesWarning: fit: another memorized function of this name \(.*fit-a\.js:2\) has another version/);
+    expect(clash.stderr).toContain("memorious({ name: '...' })(fn)");
+    expect(clash.stderr.match(/FUNES_NAME_CLASH/g)).toHaveLength(1);
+
+    writeFileSync(join(dir, 'twins.js'), main('fit-c'));
+    const twins = runScript(dir, join(dir, 'twins.js'), { env });
+    expect(lastJson(twins)).toEqual({ out: [2, 2], sameFolder: true });
+    expect(twins.stderr).not.toContain('FUNES_NAME_CLASH');
+
+    writeFileSync(join(dir, 'fit-d.js'), fitModule(3).replace('memorious(function', "memorious({ name: 'fit3' })(function"));
+    writeFileSync(join(dir, 'named.js'), main('fit-d'));
+    const apart = runScript(dir, join(dir, 'named.js'), { env });
+    expect(lastJson(apart)).toEqual({ out: [2, 3], sameFolder: false });
+    expect(apart.stderr).not.toContain('FUNES_NAME_CLASH');
+  });
+
+  test('two classes of one name whose method differs are warned about', () => {
+    const env = { FUNES_CACHE_DIR: join(dir, 'cache-class-clash') };
+    const labModule = (k: number): string => `const { memorious } = require('funes');
+class Lab { fit(x) { return x * ${k}; } }
+const d = Object.getOwnPropertyDescriptor(Lab.prototype, 'fit');
+memorious(Lab.prototype, 'fit', d);
+Object.defineProperty(Lab.prototype, 'fit', d);
+exports.Lab = Lab;
+`;
+    writeFileSync(join(dir, 'lab-a.js'), labModule(2));
+    writeFileSync(join(dir, 'lab-b.js'), labModule(3));
+    writeFileSync(
+      join(dir, 'labs.js'),
+      `const A = require('./lab-a').Lab, B = require('./lab-b').Lab;\nconsole.log(JSON.stringify([new A().fit(1), new B().fit(1)]));\n`,
+    );
+    const result = runScript(dir, join(dir, 'labs.js'), { env });
+    expect(lastJson(result)).toEqual([2, 3]);
+    expect(result.stderr).toMatch(/FUNES_NAME_CLASH.*Lab\.fit: another memorized method of this name .* rename one of the classes/);
+  });
+
   test('ES modules: import { memorious } from "funes"', () => {
     const env = { FUNES_CACHE_DIR: join(dir, 'cache-esm') };
     writeFileSync(

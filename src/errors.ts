@@ -59,6 +59,8 @@ export type FunesWarningCode =
   | 'FUNES_READ_FAILED'
   | 'FUNES_INVALID_RECORD'
   | 'FUNES_NO_OWNER'
+  /** Two memorized functions or methods with different code keep their records under one name; a stale clear of one removes the other's. */
+  | 'FUNES_NAME_CLASH'
   /** A method reads a value no source shows: a captured local, a reassigned module binding, an unresolvable import. */
   | 'FUNES_HIDDEN_DEPENDENCY';
 

@@ -18,7 +18,7 @@ export { RedisStore, type RedisStoreOptions, type RecordSize } from './store/red
 export type { RedisClient, RedisClientOptions } from './store/redis-client';
 export { encodeRecord, decodeRecord, RecordEncodeError, RecordDecodeError } from './store/codec';
 export type { Dependency as VersionDependency } from './version/dependency';
-export type { Store, RecordLocation, Lock, MaybePromise, StoredEntry, Usage, VersionMeta, WriteOptions } from './store/types';
+export type { Store, RecordLocation, Lock, MaybePromise, StoredEntry, Usage, VersionMeta, WriteOptions, ReadOptions } from './store/types';
 
 import { api } from './default-export';
 export default api;

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { noteVersion, readRecord, writeRecord } from './cache-io';
-import { cacheMode, storeFor } from './config';
+import { cacheMode, storeFor, type CacheMode } from './config';
 import { FunesError, warnOnce } from './errors';
 import { dependencyText, digest } from './version/compiled';
 import { declarationSite, type Site } from './version/site';
@@ -8,6 +8,7 @@ import { functionVersion, methodVersion, type MethodVersion } from './version/ve
 import { warnHidden, warnOverride } from './version/warnings';
 import { callKey, keyParts, type CallKey, type IgnoredPath } from './key/call-key';
 import { explainMiss } from './key/explain';
+import { claimName } from './name-clash';
 import { snapshotInput } from './input-snapshot';
 import { parseDuration } from './limits';
 import type { MemoriousOptions } from './options';
@@ -52,7 +53,7 @@ export class MemoMethod implements RegisteredMethod {
   /** How the version was made, for the version's metadata. */
   private made: MethodVersion | undefined;
   /** Where the decorator was applied: the way to the method's source as written. */
-  private readonly site: Site | undefined;
+  readonly site: Site | undefined;
   /** The compiled text of what the method reaches from its declaring class, for subclass checks. */
   private homeText: string | undefined;
   /** Per runtime prototype: '' when calls through it mean what the declaring class means. */
@@ -69,7 +70,7 @@ export class MemoMethod implements RegisteredMethod {
     readonly original: Function,
     private readonly member: string | symbol,
     private readonly options: MemoriousOptions,
-    private readonly plain = false,
+    readonly plain = false,
   ) {
     const parsed = readParams(original);
     if (!parsed) {
@@ -153,6 +154,7 @@ export class MemoMethod implements RegisteredMethod {
     if (log.enabled) log('version %s %s from %s%s', name, made.version, made.origin, made.file ? ` (${made.file})` : '');
     this.made = made;
     this.id = { name, version: made.version };
+    claimName(this, name, made.version);
     return this.id;
   }
 
@@ -174,7 +176,7 @@ export class MemoMethod implements RegisteredMethod {
     this.locate(self);
     const { args, seed } = splitSeed(given);
     const { loc } = this.keyOf(self, args, seed);
-    return readRecord(this.store(), loc, this.maxAge);
+    return readRecord(this.store(), loc, this.maxAge, true);
   }
 
   /**
@@ -225,18 +227,19 @@ export class MemoMethod implements RegisteredMethod {
     if (pending) return pending;
     if (!store.synchronous && !this.async) throw asyncStoreError(name);
     // Nothing has run since the call began: the input is still as it was given.
-    const call = (): Call => ({ self, args, seed, input: this.snapshot(name, input), made, store, loc, flight, write: mode !== 'read-only' });
+    const call = (): Call => ({ self, args, seed, input: this.snapshot(name, input), made, store, loc, flight, mode });
     // A refresh neither reads nor waits for another process's record: it replaces it.
     if (mode === 'refresh') return this.compute(call(), !store.synchronous || this.async);
+    const readOnly = mode === 'read-only';
     if (store.synchronous) {
-      const hit = readRecord(store, loc, this.maxAge) as StoredRecord | undefined;
-      return hit ? this.serve(hit) : mode === 'read-only' ? this.compute(call(), this.async) : this.miss(call());
+      const hit = readRecord(store, loc, this.maxAge, readOnly) as StoredRecord | undefined;
+      return hit ? this.serve(hit) : readOnly ? this.compute(call(), this.async) : this.miss(call());
     }
     const pendingCall = call();
     return this.share(
       flight,
-      Promise.resolve(readRecord(store, loc, this.maxAge)).then((hit) =>
-        hit ? this.serve(hit) : mode === 'read-only' ? this.compute(pendingCall, false) : this.miss(pendingCall),
+      Promise.resolve(readRecord(store, loc, this.maxAge, readOnly)).then((hit) =>
+        hit ? this.serve(hit) : readOnly ? this.compute(pendingCall, false) : this.miss(pendingCall),
       ),
     );
   }
@@ -279,7 +282,7 @@ export class MemoMethod implements RegisteredMethod {
     if (log.enabled) log('miss %s %s', call.loc.method, call.loc.key);
     const start = performance.now();
     const result = this.run(call.self, call.args, call.seed);
-    if (!call.write) return result;
+    if (call.mode === 'read-only') return result;
     if (!isThenable(result)) {
       const saved = this.save(call, result, start, false);
       // A sync method stays sync only with a synchronous store.
@@ -339,7 +342,7 @@ export class MemoMethod implements RegisteredMethod {
       created: Date.now(),
       parts: keyParts(call.made),
     };
-    return then(writeRecord(store, loc, record, this.maxAge), (stored) => {
+    return then(writeRecord(store, loc, record, this.maxAge, call.mode === 'refresh'), (stored) => {
       if (!stored || this.noted.has(store)) return;
       this.noted.add(store);
       const made = this.made!;
@@ -370,8 +373,8 @@ interface Call {
   readonly loc: RecordLocation;
   /** Identifies identical calls in this process. */
   readonly flight: string;
-  /** Whether the result is stored: not in read-only mode. */
-  readonly write: boolean;
+  /** Read-only stores nothing; refresh replaces what is stored. */
+  readonly mode: CacheMode;
 }
 
 /** The error for a sync method whose store can only answer later. */

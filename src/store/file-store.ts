@@ -24,7 +24,7 @@ import { GITIGNORE_FILE, LOCK_EXT, META_FILE as META, RECORD_EXT as EXT, TMP_PRE
 import { readCurrent } from './scan';
 import type { StoredRecord } from '../record';
 import { decodeRecord, encodeRecord } from './codec';
-import type { Lock, RecordLocation, Store, StoredEntry, Usage, VersionMeta } from './types';
+import type { Lock, ReadOptions, RecordLocation, Store, StoredEntry, Usage, VersionMeta } from './types';
 import { hexSegment, safeSegment } from './names';
 import { readMeta } from './scan';
 
@@ -69,8 +69,8 @@ export class FileStore implements Store {
     return key === undefined ? d : `${d}${sep}${hexSegment(key)}${EXT}`;
   }
 
-  read(loc: RecordLocation): unknown {
-    const bytes = this.readBytes(loc);
+  read(loc: RecordLocation, options?: ReadOptions): unknown {
+    const bytes = this.readBytes(loc, options?.readOnly !== true);
     return bytes === undefined ? undefined : decodeRecord(bytes);
   }
 
@@ -78,7 +78,7 @@ export class FileStore implements Store {
     return existsSync(this.describe(loc.method, loc.version, loc.key));
   }
 
-  private readBytes(loc: RecordLocation): Uint8Array | undefined {
+  private readBytes(loc: RecordLocation, touching: boolean): Uint8Array | undefined {
     let fd: number;
     // A miss throws ENOENT; its stack trace would be a third of a small miss's cost.
     const limit = Error.stackTraceLimit;
@@ -104,8 +104,10 @@ export class FileStore implements Store {
         if (n === 0) return bytes.subarray(0, at);
         at += n;
       }
-      const now = Date.now();
-      if (now - stat.mtimeMs > TOUCH_AFTER_MS) touch(fd, now);
+      if (touching) {
+        const now = Date.now();
+        if (now - stat.mtimeMs > TOUCH_AFTER_MS) touch(fd, now);
+      }
       return bytes;
     } finally {
       closeSync(fd);

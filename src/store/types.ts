@@ -76,6 +76,18 @@ export interface WriteOptions {
 }
 
 /**
+ * How a record is to be read.
+ * @example `store.read(loc, { readOnly: true })`
+ */
+export interface ReadOptions {
+  /**
+   * Leave the store exactly as it was: no refresh of the record's last use. Set by callers
+   * that only look (read-only mode, `Memorious.peek`, `Memorious.missing`).
+   */
+  readonly readOnly?: boolean;
+}
+
+/**
  * One stored record, as `list` returns it.
  * @example `for (const { key, value } of await store.list('Lab.fit', version, console.warn)) ...`
  */
@@ -110,9 +122,10 @@ export interface Store {
   /**
    * The record stored at `location`, decoded, or `undefined` when there is none.
    * Throws `RecordDecodeError` when something is there but does not decode, and any
-   * other error when the store cannot be read.
+   * other error when the store cannot be read. With `readOnly`, the read changes nothing
+   * in the store (a store that keeps each record's last use for pruning leaves it as it was).
    */
-  read(location: RecordLocation): MaybePromise<unknown>;
+  read(location: RecordLocation, options?: ReadOptions): MaybePromise<unknown>;
   /**
    * Stores `record` at `location` so that a reader sees all of it or none of it.
    * Throws `RecordEncodeError` when the record cannot be encoded, another error when the
