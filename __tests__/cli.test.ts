@@ -146,6 +146,17 @@ describe('several cache directories', () => {
     const prune = funes(cache, ['prune', '--max-entries', '5', '--dir', other]);
     expect(prune.status).toBe(2);
     expect(prune.stderr).toContain('one cache directory');
+
+    // A method in none of them: the error names every directory looked in.
+    const nowhere = funes(cache, ['show', 'nope', '--dir', other]);
+    expect(nowhere.status).toBe(1);
+    expect(nowhere.stderr).toContain(`no method nope in any of ${cache}, ${other}`);
+    // A missing directory among good ones: the good ones are listed, the missing one named, exit 1.
+    const missing = join(otherDir, 'not-there');
+    const partial = funes(cache, ['ls', '--dir', missing]);
+    expect(partial.status).toBe(1);
+    expect(partial.stdout).toContain('Lab.double');
+    expect(partial.stderr).toContain(`no cache directory at ${missing}; listing the others`);
   });
 });
 

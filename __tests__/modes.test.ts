@@ -91,13 +91,17 @@ describe('cache modes', () => {
     expect(computed).toBe(1);
   });
 
-  test('a bad mode is an error listing the good ones', () => {
+  test('a bad mode is an error listing the good ones', async () => {
     expect(() => Memorious.configure({ mode: 'sometimes' as never })).toThrow(/must be one of on, off, refresh, read-only/);
     expect(() => memorious({ mode: 'never' as never })).toThrow(FunesError);
     const saved = process.env.FUNES_MODE;
     process.env.FUNES_MODE = 'readonly';
     try {
       expect(() => lab.double(1)).toThrow(/FUNES_MODE must be one of on, off, refresh, read-only; got "readonly"/);
+      // An async method's caller catches with .catch or await: the misuse arrives as a rejection.
+      let later: Promise<number> | undefined;
+      expect(() => (later = lab.later(1))).not.toThrow();
+      await expect(later).rejects.toThrow(/FUNES_MODE must be one of/);
     } finally {
       if (saved === undefined) delete process.env.FUNES_MODE;
       else process.env.FUNES_MODE = saved;

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { FunesError, memorious, Memorious } from '../src';
+import { FunesError, memorious, Memorious, withSeed } from '../src';
 import { tempCache } from './helpers/cache';
 import { expectWarnings } from './helpers/quiet-warnings';
 // Warnings this file provokes: its memorized code reads test-local counters, which no version can see.
@@ -64,6 +64,22 @@ describe('Memorious.peek', () => {
   test('anything not memorized is refused', () => {
     expect(() => Memorious.peek((x: number) => x, 1)).toThrow(FunesError);
   });
+
+  test('a seeded call is peeked through its withSeed view, or with the seed as a typed last argument', async () => {
+    const noisy = memorious(function noisy(x: number): number {
+      return x + Math.random();
+    });
+    const stored = withSeed(noisy, 5)(1);
+    expect((await Memorious.peek(withSeed(noisy, 5), 1))?.output).toBe(stored);
+    expect(await Memorious.peek(noisy, 1, { global_seed: 5 })).toMatchObject({ output: stored });
+    expect(await Memorious.peek(withSeed(noisy, 6), 1)).toBeUndefined();
+    expect(await Memorious.peek(noisy, 1)).toBeUndefined();
+    expect(await Memorious.missing(withSeed(noisy, 5), [[1], [2]])).toEqual([[2]]);
+    const lab = new Lab(4);
+    const fit = withSeed(lab, 9).fit(2);
+    expect((await Memorious.peek(withSeed(lab, 9).fit, 2))?.output).toBe(fit);
+    expect(Memorious.stats(withSeed(noisy, 5)).misses).toBe(1);
+  });
 });
 
 describe('Memorious.missing', () => {
@@ -78,6 +94,13 @@ describe('Memorious.missing', () => {
     ]);
     expect(runs).toBe(before);
     for (const args of await Memorious.missing(simulate, grid)) simulate(...args);
+    // A grid written `as const` is taken as it is, and the lists come back with their own type.
+    const fixed = [
+      [100, 0.1],
+      [100, 0.9],
+    ] as const;
+    const left = await Memorious.missing(simulate, fixed);
+    expect(left).toEqual([[100, 0.9]]);
     expect(Memorious.missing(simulate, grid)).toEqual([]);
   });
 });

@@ -6,6 +6,8 @@ import { lastJson, projectDir, runScript } from './helpers/child';
 import { expectWarnings } from './helpers/quiet-warnings';
 // Warnings this file provokes: its memorized code reads test-local counters, which no version can see.
 expectWarnings('FUNES_HIDDEN_DEPENDENCY');
+// A memorized function passed as an argument is keyed, but v8 cannot store it in the record's input.
+expectWarnings('FUNES_UNSERIALIZABLE_INPUT');
 
 const cache = tempCache();
 
@@ -88,6 +90,63 @@ describe('memorious(fn): plain functions', () => {
   test('memorious given a class says it was given a class', () => {
     class NotAFunction {}
     expect(() => (memorious as (x: unknown) => unknown)(NotAFunction)).toThrow(/the class 'NotAFunction'/);
+  });
+});
+
+describe('a plain function that reads this', () => {
+  test('is keyed by the object it is called on, as a method is; one that does not read this is not', () => {
+    let runs = 0;
+    const area = memorious(function area(this: { w: number; h: number }): number {
+      runs++;
+      return this.w * this.h;
+    });
+    const small = { w: 2, h: 3, area };
+    const big = { w: 10, h: 10, area };
+    const same = { w: 2, h: 3, area };
+    expect([small.area(), big.area(), small.area(), same.area()]).toEqual([6, 100, 6, 6]);
+    expect(runs).toBe(2);
+
+    const twice = memorious(function twiceThrough(x: number): number {
+      runs++;
+      return 2 * x;
+    });
+    expect([{ twice }.twice(2), { twice, other: 1 }.twice(2), twice(2)]).toEqual([4, 4, 4]);
+    expect(runs).toBe(3);
+  });
+
+  test('on a prototype, as plain JavaScript writes methods', () => {
+    let runs = 0;
+    interface Rect {
+      w: number;
+      h: number;
+      area(): number;
+    }
+    const Rect = function (this: Rect, w: number, h: number) {
+      this.w = w;
+      this.h = h;
+    } as unknown as new (w: number, h: number) => Rect;
+    Rect.prototype.area = memorious(function rectArea(this: Rect): number {
+      runs++;
+      return this.w * this.h;
+    });
+    expect([new Rect(2, 3).area(), new Rect(10, 10).area(), new Rect(2, 3).area()]).toEqual([6, 100, 6]);
+    expect(runs).toBe(2);
+    expect(() => Memorious.peek(Rect.prototype.area)).toThrow(expect.objectContaining({ code: 'FUNES_UNBOUND' }));
+    expect(Memorious.peek([new Rect(10, 10), Rect.prototype.area])).toMatchObject({ output: 100 });
+  });
+
+  test('a memorized function keeps its arity, and one held in an argument is keyed by its name and version', () => {
+    const add = memorious(function addTwo(a: number, b: number): number {
+      return a + b;
+    });
+    expect(add.length).toBe(2);
+    let runs = 0;
+    const apply = memorious(function applyTo(f: (a: number, b: number) => number, x: number): number {
+      runs++;
+      return f(x, x);
+    });
+    expect([apply(add, 2), apply(add, 2)]).toEqual([4, 4]);
+    expect(runs).toBe(1);
   });
 });
 
@@ -192,6 +251,20 @@ console.log(JSON.stringify({ out: [a(1), b(1)], sameFolder: require('node:path')
     const apart = runScript(dir, join(dir, 'named.js'), { env });
     expect(lastJson(apart)).toEqual({ out: [2, 3], sameFolder: false });
     expect(apart.stderr).not.toContain('FUNES_NAME_CLASH');
+  });
+
+  test('two functions of one name in two MemoryStores share nothing, and are not warned about', () => {
+    writeFileSync(
+      join(dir, 'memory-twins.js'),
+      `const { memorious, MemoryStore } = require('funes');
+const a = memorious({ store: new MemoryStore() })(function run(x) { return x + 1; });
+const b = (() => memorious({ store: new MemoryStore() })(function run(x) { return x + 2; }))();
+console.log(JSON.stringify([a(1), b(1)]));
+`,
+    );
+    const result = runScript(dir, join(dir, 'memory-twins.js'));
+    expect(lastJson(result)).toEqual([2, 3]);
+    expect(result.stderr).not.toContain('FUNES_NAME_CLASH');
   });
 
   test('two classes of one name whose method differs are warned about', () => {

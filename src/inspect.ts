@@ -6,6 +6,8 @@ import { describeError, FunesError, warnOnce } from './errors';
 import { invalidity, type CachedResult, type StoredRecord } from './record';
 import type { Store, StoredEntry } from './store/types';
 import { registered, type RegisteredMethod } from './registry';
+import type { GlobalSeed } from './seed';
+import { seededView } from './seeded';
 
 /**
  * Any decorated method, as `obj.method` or `Class.prototype.method`: what the `Memorious`
@@ -94,7 +96,9 @@ export class Memorious {
    * The stored record for a call, or `undefined`, without computing anything: what a call
    * with these arguments would be served. Pass the instance with the method when its state
    * is part of the key (`[lab, lab.fit]`); a plain function, a static method, or a method
-   * with `ignoreThis` or `key` needs none. A Promise for an asynchronous store (Redis).
+   * with `ignoreThis` or `key` needs none. A seeded call is peeked through its `withSeed`
+   * view, or with `{ global_seed }` as the last argument. A Promise for an asynchronous
+   * store (Redis): `await` the answer, which is right for every store.
    *
    * @throws FunesError `FUNES_UNBOUND` for an instance method given without its instance;
    *   `FUNES_UNHASHABLE` for arguments no key can capture, as a call would.
@@ -102,15 +106,16 @@ export class Memorious {
    * ```ts
    * const stored = Memorious.peek([lab, lab.fit], params, 10);   // { input, output, time } or undefined
    * const hit = Memorious.peek(cachedSimulate, 1000, 0.1);
+   * const seeded = await Memorious.peek(withSeed(cachedSimulate, 7), 1000, 0.1);
    * ```
    */
   static peek<F extends AnyMethod>(
     target: F | readonly [object, F],
-    ...args: Parameters<F>
+    ...args: Parameters<F> | [...Parameters<F>, { readonly global_seed: GlobalSeed }]
   ): CachedResult<Awaited<ReturnType<F>>> | undefined | Promise<CachedResult<Awaited<ReturnType<F>>> | undefined> {
-    const { m, self } = bound(target, 'peek');
+    const { m, self, seed } = bound(target, 'peek');
     type Result = CachedResult<Awaited<ReturnType<F>>>;
-    const record = m.peek(self, args);
+    const record = m.peek(self, seed === undefined ? args : [...args, { global_seed: seed }]);
     return record instanceof Promise ? record.then((r) => asResult<Awaited<ReturnType<F>>>(r)) : asResult<Result['output']>(record);
   }
 
@@ -125,10 +130,10 @@ export class Memorious {
    * for (const args of todo.filter((_, i) => i % workers === me)) cachedSimulate(...args);
    * ```
    */
-  static missing<F extends AnyMethod>(target: F | readonly [object, F], argLists: readonly Parameters<F>[]): Parameters<F>[] | Promise<Parameters<F>[]> {
-    const { m, self } = bound(target, 'missing');
-    const found = argLists.map((args) => m.peek(self, args));
-    const pick = (records: readonly (StoredRecord | undefined)[]): Parameters<F>[] => argLists.filter((_, i) => records[i] === undefined);
+  static missing<F extends AnyMethod, A extends Readonly<Parameters<F>>>(target: F | readonly [object, F], argLists: readonly A[]): A[] | Promise<A[]> {
+    const { m, self, seed } = bound(target, 'missing');
+    const found = argLists.map((args) => m.peek(self, seed === undefined ? [...args] : [...args, { global_seed: seed }]));
+    const pick = (records: readonly (StoredRecord | undefined)[]): A[] => argLists.filter((_, i) => records[i] === undefined);
     return found.some((r) => r instanceof Promise) ? Promise.all(found).then(pick) : pick(found as (StoredRecord | undefined)[]);
   }
 
@@ -296,7 +301,10 @@ function asResult<O>(record: StoredRecord | undefined): CachedResult<O> | undefi
 }
 
 /** The method and the `this` its calls are keyed under, from `fn` or `[instance, fn]`. */
-function bound(target: unknown, verb: string): { m: RegisteredMethod; self: unknown } {
+/** The method, the `this` its key is made with, and the seed when `target` is a `withSeed` view. */
+function bound(target: unknown, verb: string): { m: RegisteredMethod; self: unknown; seed?: GlobalSeed } {
+  const view = seededView(target);
+  if (view) return { ...bound(view.self ? [view.self.value, view.fn] : view.fn, verb), seed: view.seed };
   if (Array.isArray(target)) return { m: known(target[1], verb), self: target[0] };
   const m = known(target, verb);
   const implicit = m.implicitThis();
@@ -310,7 +318,7 @@ function bound(target: unknown, verb: string): { m: RegisteredMethod; self: unkn
 }
 
 function known(method: unknown, verb: string): RegisteredMethod {
-  const m = registered(method);
+  const m = registered(seededView(method)?.fn ?? method);
   if (!m) {
     const name = typeof method === 'function' ? `'${method.name}'` : typeof method;
     throw new FunesError(

@@ -6,8 +6,10 @@ import { dependencyText, digest } from './version/compiled';
 import { declarationSite, type Site } from './version/site';
 import { functionVersion, methodVersion, type MethodVersion } from './version/version';
 import { warnHidden, warnOverride } from './version/warnings';
-import { callKey, keyParts, type CallKey, type IgnoredPath } from './key/call-key';
+import { callKey, excludeFromKeyTime, keyParts, type CallKey, type IgnoredPath } from './key/call-key';
 import { explainMiss } from './key/explain';
+import { readsCallThis } from './key/code';
+import { keyOf } from './key/key-of';
 import { claimName } from './name-clash';
 import { snapshotInput } from './input-snapshot';
 import { parseDuration } from './limits';
@@ -45,7 +47,7 @@ export class MemoMethod implements RegisteredMethod {
   private ignored: readonly IgnoredPath[] | undefined;
   readonly maxAge: number | undefined;
   /** Declared async (or down-levelled from it): its callers get a Promise, so they may wait without blocking. */
-  private readonly async: boolean;
+  readonly async: boolean;
   private readonly locks: boolean;
   /** The prototype (or, for a static method, the class) that declares the method. */
   private home: object | undefined;
@@ -59,6 +61,8 @@ export class MemoMethod implements RegisteredMethod {
   /** Per runtime prototype: '' when calls through it mean what the declaring class means. */
   private readonly dispatchKeys = new WeakMap<object, string>();
   private readonly inflight = new Map<string, Promise<unknown>>();
+  /** Whether the call's `this` is keyed: a method's always, a plain function's when its code reads it. */
+  private readonly keysThis: boolean;
   /** Stores this process has told which version it uses. */
   private readonly noted = new WeakSet<Store>();
 
@@ -102,11 +106,21 @@ export class MemoMethod implements RegisteredMethod {
     this.key = options.key;
     const wrapper = wrap(this);
     Object.defineProperty(wrapper, 'name', { value: plain ? String(member) : original.name });
+    // Code that reads a function's arity (argument parsers, currying helpers) sees the original's.
+    Object.defineProperty(wrapper, 'length', { value: original.length });
     Reflect.defineMetadata(PARAMS_METADATA, this.paramNames, wrapper);
     Reflect.defineMetadata(PARAMS_METADATA, this.paramNames, original);
+    // A memorized function held in an argument or in state is keyed by what it computes: its name and version.
+    Object.defineProperty(wrapper, keyOf, {
+      value: () => {
+        const { name, version } = this.identity();
+        return `memorized ${name} ${version}`;
+      },
+    });
     register(wrapper, this);
     this.wrapper = wrapper;
     if (plain) this.home = original;
+    this.keysThis = !plain || readsCallThis(original);
   }
 
   /** Legacy decorators are handed the declaring prototype (or class) itself. */
@@ -136,6 +150,7 @@ export class MemoMethod implements RegisteredMethod {
           'when an instance is constructed or the method is first called; do either first',
       );
     }
+    const started = performance.now();
     const owner = (typeof home === 'function' ? home : home.constructor) as Function | undefined;
     const name = this.plain ? String(this.member) : `${owner?.name || 'anonymous'}.${String(this.member)}`;
     const made = this.plain
@@ -155,6 +170,7 @@ export class MemoMethod implements RegisteredMethod {
     this.made = made;
     this.id = { name, version: made.version };
     claimName(this, name, made.version);
+    excludeFromKeyTime(performance.now() - started);
     return this.id;
   }
 
@@ -163,8 +179,8 @@ export class MemoMethod implements RegisteredMethod {
     const { name, version } = this.identity();
     const input = bindArguments(this.params, args);
     if (seed !== undefined) input.global_seed = seed;
-    // A plain function's `this` is whatever object it was called through (`exports.f(1)`): not its input.
-    const made = callKey(this.options, name, input, this.ignored!, this.plain ? undefined : self, this.dispatchKey(self));
+    // A plain function that does not read `this` computes alike through any object (`exports.f(1)`).
+    const made = callKey(this.options, name, input, this.ignored!, this.keysThis ? self : undefined, this.dispatchKey(self));
     return { name, input, made, loc: { method: name, version, key: made.key } };
   }
 
@@ -185,7 +201,7 @@ export class MemoMethod implements RegisteredMethod {
    * Undefined when only the caller can say (an instance method keyed by its instance).
    */
   implicitThis(): { readonly self: unknown } | undefined {
-    if (this.plain) return { self: undefined };
+    if (this.plain) return this.keysThis && !this.options.ignoreThis && !this.options.key ? undefined : { self: undefined };
     if (typeof this.home === 'function') return { self: this.home };
     if (this.options.ignoreThis || this.options.key) return { self: this.home };
     return undefined;
@@ -233,20 +249,22 @@ export class MemoMethod implements RegisteredMethod {
     const readOnly = mode === 'read-only';
     if (store.synchronous) {
       const hit = readRecord(store, loc, this.maxAge, readOnly) as StoredRecord | undefined;
-      return hit ? this.serve(hit) : readOnly ? this.compute(call(), this.async) : this.miss(call());
+      return hit ? this.serve(hit, readOnly ? undefined : store) : readOnly ? this.compute(call(), this.async) : this.miss(call());
     }
     const pendingCall = call();
     return this.share(
       flight,
       Promise.resolve(readRecord(store, loc, this.maxAge, readOnly)).then((hit) =>
-        hit ? this.serve(hit) : readOnly ? this.compute(pendingCall, false) : this.miss(pendingCall),
+        hit ? this.serve(hit, readOnly ? undefined : store) : readOnly ? this.compute(pendingCall, false) : this.miss(pendingCall),
       ),
     );
   }
 
-  private serve(hit: StoredRecord): unknown {
+  /** Returns a hit's output; the first hit in a store marks its version as in use, as a write does. */
+  private serve(hit: StoredRecord, store: Store | undefined): unknown {
     this.counts.hit(hit.time);
     if (log.enabled) log('hit %s %s (saved %ss)', hit.method, hit.key, hit.time.toFixed(3));
+    if (store && !this.noted.has(store)) void this.noteUse(store, hit.version);
     return hit.async ? Promise.resolve(hit.output) : hit.output;
   }
 
@@ -268,7 +286,7 @@ export class MemoMethod implements RegisteredMethod {
       store: call.store,
       loc: call.loc,
       look: () => readRecord(call.store, call.loc, this.maxAge),
-      serve: (hit) => this.serve(hit),
+      serve: (hit) => this.serve(hit, call.store),
       compute: () => this.compute(call, call.store.synchronous && !this.async),
     };
     if (call.store.synchronous && !this.async) return onceSync(flight);
@@ -343,20 +361,28 @@ export class MemoMethod implements RegisteredMethod {
       parts: keyParts(call.made),
     };
     return then(writeRecord(store, loc, record, this.maxAge, call.mode === 'refresh'), (stored) => {
-      if (!stored || this.noted.has(store)) return;
-      this.noted.add(store);
-      const made = this.made!;
-      return noteVersion(store, {
-        format: FORMAT,
-        method: loc.method,
-        version: loc.version,
-        source: made.source,
-        origin: made.origin,
-        ...(made.file === undefined ? {} : { file: made.file }),
-        dependencies: made.dependencies,
-        params: this.paramNames,
-        created: Date.now(),
-      });
+      if (stored && !this.noted.has(store)) return this.noteUse(store, loc.version);
+    });
+  }
+
+  /**
+   * Tells a store, once per process, that this version is the one in use, with what made it:
+   * a run that only hits uses its version as much as one that writes, and `funes clear
+   * --stale` must keep it.
+   */
+  private noteUse(store: Store, version: string): MaybePromise<void> {
+    this.noted.add(store);
+    const made = this.made!;
+    return noteVersion(store, {
+      format: FORMAT,
+      method: this.identity().name,
+      version,
+      source: made.source,
+      origin: made.origin,
+      ...(made.file === undefined ? {} : { file: made.file }),
+      dependencies: made.dependencies,
+      params: this.paramNames,
+      created: Date.now(),
     });
   }
 }
@@ -396,10 +422,22 @@ function storeId(store: Store): number {
   return id;
 }
 
-/** The function that stands in for the method; it keeps the caller's `this`. */
+/**
+ * The function that stands in for the method; it keeps the caller's `this`. An async
+ * method's caller handles failures with `.catch` or `await`: a misuse it meets (a bad
+ * `FUNES_MODE`, an argument no key can hold) reaches it as a rejection, not a throw.
+ */
 function wrap(method: MemoMethod): (this: unknown, ...args: unknown[]) => unknown {
+  if (method.async) {
+    return function (this: unknown, ...args: unknown[]): unknown {
+      try {
+        return method.call(this, args);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
+  }
   return function (this: unknown, ...args: unknown[]): unknown {
     return method.call(this, args);
   };
 }
-

@@ -20,15 +20,21 @@ export function withSeed<T extends object>(target: T, seed: GlobalSeed): T {
   checkSeed(seed);
   // A memorized plain function: calling the view calls it seeded.
   if (typeof target === 'function' && registered(target)) {
-    return new Proxy(target, {
+    const view = new Proxy(target, {
       apply: (fn, self, args: unknown[]) => Reflect.apply(fn as Function, self, [...args, { global_seed: seed }]),
     });
+    views.set(view, { fn: target, seed });
+    return view;
   }
   return new Proxy(target, {
     get(obj, prop) {
       const value: unknown = Reflect.get(obj, prop, obj);
       if (typeof value !== 'function') return value;
-      if (registered(value)) return (...args: unknown[]): unknown => value.apply(obj, [...args, { global_seed: seed }]);
+      if (registered(value)) {
+        const seeded = (...args: unknown[]): unknown => value.apply(obj, [...args, { global_seed: seed }]);
+        views.set(seeded, { fn: value, self: { value: obj }, seed });
+        return seeded;
+      }
       // What loggers and inspectors read (constructor, toString, symbols) passes through;
       // calling another method would silently run it unseeded, so that is refused.
       if (typeof prop === 'symbol' || prop === 'constructor' || prop in Object.prototype) return value;
@@ -40,4 +46,18 @@ export function withSeed<T extends object>(target: T, seed: GlobalSeed): T {
       };
     },
   });
+}
+
+/** What a seeded view stands for: the memorized function, the object it is called on, the seed. */
+export interface SeededView {
+  readonly fn: Function;
+  readonly self?: { readonly value: unknown };
+  readonly seed: GlobalSeed;
+}
+
+const views = new WeakMap<object, SeededView>();
+
+/** The memorized function a `withSeed` view calls, with its object and seed; undefined for anything else. */
+export function seededView(value: unknown): SeededView | undefined {
+  return typeof value === 'function' ? views.get(value) : undefined;
 }

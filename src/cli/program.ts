@@ -43,10 +43,12 @@ export function program(setExit: (code: number) => void): Command {
     if (dirs.length > 1) throw new CliError(`${cmd.name()} works on one cache directory: give --dir once`, EXIT_USAGE);
     return dirs[0]!;
   };
-  /** The directory among those given that holds `name` (the first, when none does: its error says so). */
+  /** The directory among those given that holds `name`; when none does, an error that names them all. */
   const holding = (cmd: Command, name: string): string => {
     const dirs = roots(cmd);
-    return dirs.find((d) => hasMethod(d, name)) ?? dirs[0]!;
+    const found = dirs.find((d) => hasMethod(d, name));
+    if (found !== undefined || dirs.length === 1) return found ?? dirs[0]!;
+    throw new CliError(`no method ${name} in any of ${dirs.join(', ')}; run 'funes ls' with the same --dir options to see the stored methods`);
   };
   /** The Redis to work on when `--redis` was given (before or after the command's name), else undefined. */
   const redis = (cmd: Command): RedisTarget | undefined => {
@@ -60,7 +62,9 @@ export function program(setExit: (code: number) => void): Command {
     .option('--json', 'print JSON instead of a table')
     .action((o: { json?: boolean }, cmd: Command) => {
       const r = redis(cmd);
-      return r ? lsRedis(r, o) : ls(roots(cmd), o);
+      if (r) return lsRedis(r, o);
+      const code = ls(roots(cmd), o);
+      if (code !== 0) setExit(code);
     });
 
   command(funes, 'show', 'show a version of a method: its source, parameter names and records')

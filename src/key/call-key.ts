@@ -5,6 +5,17 @@ import type { MemoriousOptions } from '../options';
 import { FUNCTION_WAYS_OUT, KeyRefusal, WAYS_OUT } from './refusal';
 import { KeyWriter } from './writer';
 
+let excludedMs = 0;
+
+/**
+ * Counts time spent inside a key on one-time work that is not the key's own: the version of
+ * a memorized function held in an argument, made at its first use. It is not slowness a
+ * caller can fix, so `FUNES_SLOW_KEY` leaves it out.
+ */
+export function excludeFromKeyTime(ms: number): void {
+  excludedMs += ms;
+}
+
 /** A parameter, or a property of a destructured parameter (`['$2', 'kw2']`), left out of the key. */
 export type IgnoredPath = readonly [string] | readonly [string, string];
 
@@ -32,6 +43,7 @@ export function callKey(
   dispatch: string,
 ): CallKey {
   const start = performance.now();
+  const excludedBefore = excludedMs;
   const writers: KeyWriter[] = [];
   let text: string;
   // The key option's own errors are the caller's, and reach it as they are.
@@ -64,9 +76,10 @@ export function callKey(
         'so the same source does the same; if it depends on anything else, pass that as data',
     );
   }
-  const took = performance.now() - start;
+  const excluded = excludedMs - excludedBefore;
+  const took = performance.now() - start - excluded;
   if (took > slowKeyMs()) {
-    const keyOfMs = writers.reduce((ms, w) => ms + w.keyOfMs, 0);
+    const keyOfMs = writers.reduce((ms, w) => ms + w.keyOfMs, 0) - excluded;
     if (hashedBytes(text, writers) >= SLOW_KEY_MIN_BYTES || keyOfMs > took / 2) warnSlow(name, took, keyOfMs, writers);
   }
   // The writers' own lists, by writer: a hit never reads them, so nothing is copied for it.

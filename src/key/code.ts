@@ -157,6 +157,26 @@ function readFunction(fn: Function): FunctionCode {
   return { text };
 }
 
+/**
+ * Whether a function, memorized on its own, reads the `this` it is called with: a
+ * `function` (not an arrow, whose `this` is the one it was made under) that says `this`
+ * outside functions of its own. `Rect.prototype.area = memorious(function area() { ... })`
+ * is such a function, and its results depend on the rectangle.
+ */
+export function readsCallThis(fn: Function): boolean {
+  let reads = callThis.get(fn);
+  if (reads === undefined) {
+    const source = Function.prototype.toString.call(fn);
+    const node = isNative(source) ? undefined : (parseExpression(source) ?? parseMethod(source));
+    const body = node && node.type !== 'ArrowFunctionExpression' ? child(node, 'body') : undefined;
+    reads = body !== undefined && usesOuterThis(body);
+    callThis.set(fn, reads);
+  }
+  return reads;
+}
+
+const callThis = new WeakMap<Function, boolean>();
+
 /** Whether code reads `this` or `super` of its enclosing scope: not inside a function or class of its own. */
 function usesOuterThis(node: AstNode): boolean {
   if (node.type === 'ThisExpression' || node.type === 'Super') return true;

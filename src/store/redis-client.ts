@@ -17,9 +17,9 @@ export interface RedisClient {
   /** Where it connects, for messages. */
   readonly options: RedisClientOptions;
   /** `GET` as bytes. */
-  getBuffer(key: string): Promise<Buffer | null>;
+  getBuffer(key: string): Promise<Uint8Array | null>;
   /** Any command. */
-  call(command: string, ...args: (string | Buffer | number)[]): Promise<unknown>;
+  call(command: string, ...args: (string | Uint8Array | number)[]): Promise<unknown>;
   /** Event listeners, as on any EventEmitter. */
   once(event: string, listener: (...args: unknown[]) => void): unknown;
   /** Event listeners, as on any EventEmitter. */

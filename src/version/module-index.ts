@@ -215,7 +215,7 @@ function collectClasses(root: AstNode, out: ClassSite[]): void {
 }
 
 /** The names a function or block declares for the code inside it. */
-function declaredIn(node: AstNode): ReadonlySet<string> {
+export function declaredIn(node: AstNode): ReadonlySet<string> {
   if (node.type === 'BlockStatement' || node.type === 'StaticBlock' || node.type === 'TSModuleBlock') return new Set(lexicalNames(children(node, 'body')));
   const declared = children(node, 'params').flatMap((p) => patternNames(p));
   const body = child(node, 'body');

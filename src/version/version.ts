@@ -11,6 +11,7 @@ import { printNode } from './print';
 import type { Site } from './site';
 import { sourceOf } from './sources';
 import { stripTypes } from './strip';
+import { functionAtSite, type FunctionSite } from './function-site';
 
 /**
  * A method's version and what it was made of.
@@ -89,23 +90,33 @@ export function functionVersion(request: FunctionVersionRequest): MethodVersion 
 function functionFromSource(request: FunctionVersionRequest): MethodVersion | undefined {
   const { site, method } = request;
   const fn = method.original;
-  const name = fn.name || request.name;
-  if (!site || !name) return undefined;
+  if (!site) return undefined;
   const source = sourceOf(site.file, site.line, site.column);
   const module = source && indexOf(source);
   if (!source || !module) return undefined;
-  // A nested function of the same name could match the top-level one's text while reading other values: only a name declared once is trusted.
+  const enums = new Set([...module.bindings].filter(([, b]) => b.kind === 'enum' || b.kind === 'import').map(([name]) => name));
+  const found = functionAtSite(module, site, fn, enums) ?? declaredOnce(module, fn.name || request.name, fn, enums);
+  if (!found) return undefined;
+  const { root, follower } = followerFor(module, source.file, site.file);
+  // A function nested in another reads that one's locals: the follower names them as hidden.
+  follower.follow(found.node, { module, enclosing: found.enclosing });
+  const extra = optionDependencies(method, { dependsOn: false, key: false }, 'memorious key');
+  return sourceVersion(request.format, 'function', method, module, root, follower, extra, found.node, found.node);
+}
+
+/**
+ * The module-level function declared under `name`, when the call that memorizes it does
+ * not show it (a helper of the user's wraps `memorious`). A nested function of the same
+ * name could match its text while reading other values: only a name declared once is trusted.
+ */
+function declaredOnce(module: ModuleIndex, name: string, fn: Function, enums: ReadonlySet<string>): FunctionSite | undefined {
+  if (!name) return undefined;
   const escaped = name.replace(/\$/g, '\\$');
   const declarations = module.text.match(new RegExp(`(?:\\bfunction\\s*\\*?\\s*|\\b(?:const|let|var)\\s+)${escaped}(?![\\w$])`, 'g')) ?? [];
   if (declarations.length > 1) return undefined;
   const node = declaredFunction(module, name);
   const stripped = node && stripTypes(node);
-  const enums = new Set([...module.bindings].filter(([, b]) => b.kind === 'enum' || b.kind === 'import').map(([name]) => name));
-  if (!stripped || !matchesRuntime(stripped, fn, enums)) return undefined;
-  const { root, follower } = followerFor(module, source.file, site.file);
-  follower.follow(stripped, { module, enclosing: [] });
-  const extra = optionDependencies(method, { dependsOn: false, key: false }, 'memorious key');
-  return sourceVersion(request.format, 'function', method, module, root, follower, extra, stripped, stripped);
+  return stripped && matchesRuntime(stripped, fn, enums) ? { node: stripped, enclosing: [] } : undefined;
 }
 
 /** The function a module declares under `name`: a declaration, a function-valued variable, or the function a call wraps. */

@@ -16,13 +16,20 @@ export interface LsVersion {
   readonly time: number;
 }
 
-/** `funes ls`: every method of every cache directory given, and its versions, newest first, with what they hold. */
-export function ls(roots: readonly string[], options: { json?: boolean }): void {
+/**
+ * `funes ls`: every method of every cache directory given, and its versions, newest first,
+ * with what they hold. A directory that is missing among others is named on stderr and the
+ * rest are listed; returns the exit code (1 when one was missing).
+ */
+export function ls(roots: readonly string[], options: { json?: boolean }): number {
   const missing = roots.filter((root) => !existsSync(root));
-  if (missing.length > 0) throw new CliError(`no cache directory at ${missing.join(', ')}; pass --dir or set FUNES_CACHE_DIR`);
-  const found = roots.flatMap((root) => lsDir(root).map((m) => ({ ...m, dir: root })));
+  if (missing.length === roots.length) throw new CliError(`no cache directory at ${missing.join(', ')}; pass --dir or set FUNES_CACHE_DIR`);
+  if (missing.length > 0) process.stderr.write(`funes: no cache directory at ${missing.join(', ')}; listing the others\n`);
+  const listed = roots.filter((root) => !missing.includes(root));
+  const found = listed.flatMap((root) => lsDir(root).map((m) => ({ ...m, dir: root })));
   if (roots.length === 1) printLs({ dir: roots[0] }, roots[0]!, found.map(({ dir: _dir, ...m }) => m), options);
-  else printLs({ dirs: roots }, roots.join(', '), found, options);
+  else printLs({ dirs: listed }, listed.join(', '), found, options);
+  return missing.length > 0 ? 1 : 0;
 }
 
 function lsDir(root: string): LsMethod[] {
