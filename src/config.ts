@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { FunesError } from './errors';
-import { parseDuration } from './limits';
+import { parseBytes, parseDuration } from './limits';
+import { DEFAULT_MEMORY_BYTES, memoryTier } from './store/memory-tier';
 import { FileStore } from './store/file-store';
 import type { Store } from './store/types';
 
@@ -33,6 +34,15 @@ export interface FunesConfig {
    * @example `Memorious.configure({ mode: 'read-only' })`
    */
   readonly mode?: CacheMode;
+  /**
+   * The memory tier's budget, in bytes or as a size such as `'256M'`: repeated hits of
+   * records in files are served from memory, after one `stat` shows the file unchanged,
+   * holding the most recently used records' bytes up to this many (one record at most a
+   * sixteenth of it). `0` turns the tier off; `undefined` returns to the default.
+   * @default 64 MiB
+   * @example `Memorious.configure({ memoryBytes: '1G' })`
+   */
+  readonly memoryBytes?: number | string;
 }
 
 /**
@@ -100,11 +110,13 @@ export function configure(config: FunesConfig): void {
       }
     } else if (key === 'mode') {
       if (value !== undefined && !isCacheMode(value)) throw badMode('Memorious.configure: mode', value);
+    } else if (key === 'memoryBytes') {
+      memoryTier.setBudget(value === undefined ? DEFAULT_MEMORY_BYTES : parseBytes(value as number | string, 'memoryBytes'));
     } else if (key === 'slowKey') {
       if (value !== undefined) slowKey = parseDuration(value as number | string, 'slowKey');
       else slowKey = DEFAULT_SLOW_KEY_MS;
     } else {
-      throw new FunesError('FUNES_BAD_OPTION', `Memorious.configure has no setting '${key}'; known: cacheDir, store, slowKey, mode`);
+      throw new FunesError('FUNES_BAD_OPTION', `Memorious.configure has no setting '${key}'; known: cacheDir, store, slowKey, mode, memoryBytes`);
     }
   }
   settings = { ...settings, ...config };

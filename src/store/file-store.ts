@@ -3,6 +3,8 @@ import {
   existsSync,
   fstatSync,
   futimesSync,
+  utimesSync,
+  type Stats,
   mkdirSync,
   openSync,
   opendirSync,
@@ -15,6 +17,7 @@ import {
   statSync,
   unlinkSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { join, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -27,6 +30,7 @@ import { decodeRecord, encodeRecord } from './codec';
 import type { Lock, ReadOptions, RecordLocation, Store, StoredEntry, Usage, VersionMeta } from './types';
 import { hexSegment, safeSegment } from './names';
 import { readMeta } from './scan';
+import { memoryTier } from './memory-tier';
 
 /** How stale a record's mtime may get before a hit refreshes it. */
 const TOUCH_AFTER_MS = 3600_000;
@@ -49,6 +53,8 @@ export class FileStore implements Store {
   private readonly made = new Set<string>();
   /** Directory paths by method and version: joining and escaping them is most of a hit's own cost. */
   private readonly dirs = new Map<string, string>();
+  /** Set once a touch is refused (a read-only mount): hits stop trying. */
+  private untouchable = false;
 
   /** @param root the cache directory: records go below it. */
   constructor(readonly root: string) {}
@@ -70,21 +76,33 @@ export class FileStore implements Store {
   }
 
   read(loc: RecordLocation, options?: ReadOptions): unknown {
-    const bytes = this.readBytes(loc, options?.readOnly !== true);
+    const path = this.describe(loc.method, loc.version, loc.key);
+    const touching = options?.readOnly !== true && !this.untouchable;
+    // A repeated hit: one stat shows the file is still the one read, and its bytes are in memory.
+    if (memoryTier.has(path)) {
+      const now = statOf(path);
+      const held = memoryTier.get(path, now);
+      if (held !== undefined) {
+        const time = Date.now();
+        if (touching && time - now!.mtimeMs > TOUCH_AFTER_MS) {
+          // Its times move: the next hit reads the file again, and holds it under them.
+          if (this.touched(() => utimesSync(path, time / 1000, time / 1000))) memoryTier.drop(path);
+        }
+        return decodeRecord(held);
+      }
+    }
+    const bytes = this.readBytes(path, touching);
     return bytes === undefined ? undefined : decodeRecord(bytes);
   }
 
-  has(loc: RecordLocation): boolean {
-    return existsSync(this.describe(loc.method, loc.version, loc.key));
-  }
-
-  private readBytes(loc: RecordLocation, touching: boolean): Uint8Array | undefined {
+  /** A record file's bytes, or undefined when there is none; refreshes its last use when `touching`. */
+  private readBytes(path: string, touching: boolean): Uint8Array | undefined {
     let fd: number;
     // A miss throws ENOENT; its stack trace would be a third of a small miss's cost.
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      fd = openSync(this.describe(loc.method, loc.version, loc.key), 'r');
+      fd = openSync(path, 'r');
     } catch (error) {
       // ENOTDIR: a file stands where a directory should; either way nothing is stored.
       const code = (error as NodeJS.ErrnoException).code;
@@ -98,15 +116,18 @@ export class FileStore implements Store {
       // mtime is its last use, refreshed at most hourly, for pruning least recently used
       // records first. Access times cannot serve: noatime and relatime mounts keep them still.
       const stat = fstatSync(fd);
-      const bytes = Buffer.allocUnsafe(stat.size);
+      // Unpooled: bytes the memory tier holds must not pin a shared slab.
+      const bytes = Buffer.allocUnsafeSlow(stat.size);
       for (let at = 0; at < bytes.length; ) {
         const n = readSync(fd, bytes, at, bytes.length - at, at);
+        // Shorter than its stat said: changing under us, so not one to hold.
         if (n === 0) return bytes.subarray(0, at);
         at += n;
       }
-      if (touching) {
-        const now = Date.now();
-        if (now - stat.mtimeMs > TOUCH_AFTER_MS) touch(fd, now);
+      const now = Date.now();
+      // A touched file's times have moved: its next hit reads it again, and holds it then.
+      if (!(touching && now - stat.mtimeMs > TOUCH_AFTER_MS && this.touched(() => futimesSync(fd, now / 1000, now / 1000)))) {
+        memoryTier.put(path, bytes, stat);
       }
       return bytes;
     } finally {
@@ -114,8 +135,28 @@ export class FileStore implements Store {
     }
   }
 
+  /**
+   * Runs a touch; a cache on a read-only mount still serves hits, only its pruning order
+   * suffers, and after the first refusal it is not asked again.
+   */
+  private touched(touch: () => void): boolean {
+    try {
+      touch();
+      return true;
+    } catch {
+      this.untouchable = true;
+      return false;
+    }
+  }
+
+  has(loc: RecordLocation): boolean {
+    return existsSync(this.describe(loc.method, loc.version, loc.key));
+  }
+
   delete(loc: RecordLocation): void {
-    rmSync(this.describe(loc.method, loc.version, loc.key), { force: true });
+    const path = this.describe(loc.method, loc.version, loc.key);
+    memoryTier.drop(path);
+    rmSync(path, { force: true });
   }
 
   write(loc: RecordLocation, record: StoredRecord): void {
@@ -135,6 +176,8 @@ export class FileStore implements Store {
 
   tryLock(loc: RecordLocation, beats: boolean): Lock | undefined {
     const dir = this.dir(loc.method, loc.version);
+    // The lock may be the first thing this cache holds: the folder is made as for a record.
+    if (!this.made.has(dir)) this.makeDir(dir);
     return tryLock(`${dir}${sep}${hexSegment(loc.key)}${LOCK_EXT}`, dir, beats);
   }
 
@@ -231,17 +274,28 @@ export class FileStore implements Store {
       removed += entries(dir).filter((name) => name.endsWith(EXT) && !name.startsWith('.')).length;
       rmSync(dir, { recursive: true, force: true });
       this.made.delete(dir);
+      memoryTier.dropUnder(dir + sep);
     }
     if (version === undefined) rmSync(this.dir(method), { recursive: true, force: true });
     return removed;
   }
 }
 
-/** Writes to a temporary name beside the target, then renames: readers see all or nothing. */
+/**
+ * Writes to a temporary name beside the target, then renames: readers see all or nothing.
+ * The bytes go to the memory tier too, under the identity of the file they became.
+ */
 function put(dir: string, target: string, bytes: Uint8Array): void {
   const tmp = `${dir}${sep}${tmpBase}${(tmpCount++).toString(36)}`;
+  let ino: number;
   try {
-    writeFileSync(tmp, bytes);
+    const fd = openSync(tmp, 'w');
+    try {
+      for (let at = 0; at < bytes.byteLength; ) at += writeSync(fd, bytes, at, bytes.byteLength - at);
+      ino = fstatSync(fd).ino;
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, target);
   } catch (error) {
     try {
@@ -251,13 +305,21 @@ function put(dir: string, target: string, bytes: Uint8Array): void {
     }
     throw error;
   }
+  // The rename moved the file's change time; and another process may have renamed its own over ours since.
+  const now = statOf(target);
+  if (now?.ino === ino) memoryTier.put(target, bytes, now);
 }
 
-function touch(fd: number, now: number): void {
+/** The file's stat, or undefined when it cannot be had (gone, a file where a folder should be). */
+function statOf(path: string): Stats | undefined {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
-    futimesSync(fd, now / 1000, now / 1000);
+    return statSync(path, { throwIfNoEntry: false });
   } catch {
-    // A read-only cache still serves hits; only its pruning order suffers.
+    return undefined;
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
