@@ -90,6 +90,10 @@ describe('memorious(fn): plain functions', () => {
   test('memorious given a class says it was given a class', () => {
     class NotAFunction {}
     expect(() => (memorious as (x: unknown) => unknown)(NotAFunction)).toThrow(/the class 'NotAFunction'/);
+    const bound = function scaled(this: { k: number }, x: number): number {
+      return x * this.k;
+    }.bind({ k: 2 });
+    expect(() => memorious(bound)).toThrow(/bound or built-in function.*memorious\(f\)\.bind\(obj\)/);
   });
 });
 

@@ -78,7 +78,13 @@ export class MemoMethod implements RegisteredMethod {
   ) {
     const parsed = readParams(original);
     if (!parsed) {
-      throw new FunesError('FUNES_UNPARSABLE', `@memorious cannot read the parameter list of '${String(member)}'`);
+      const native = /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(original));
+      throw new FunesError(
+        'FUNES_UNPARSABLE',
+        native
+          ? `memorious cannot read '${String(member)}': it is a bound or built-in function, whose source JavaScript does not show; memorize the function itself, then bind the memorized one (memorious(f).bind(obj))`
+          : `@memorious cannot read the parameter list of '${String(member)}'`,
+      );
     }
     const params = parsed.params;
     if (params.some((p) => p.name === 'global_seed')) {
