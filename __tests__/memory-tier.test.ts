@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
+import { types } from 'node:util';
 import { serialize, deserialize } from 'node:v8';
 import { FunesError, memorious, Memorious } from '../src';
 import { tempCache } from './helpers/cache';
@@ -17,6 +18,12 @@ class Tiered {
   point(x: number): { x: number; list: number[] } {
     runs++;
     return { x, list: [x, x] };
+  }
+
+  @memorious
+  blob(n: number): { data: Buffer; when: Date } {
+    runs++;
+    return { data: Buffer.from([n, n]), when: new Date(n) };
   }
 
   @memorious
@@ -83,6 +90,22 @@ describe('the memory tier', () => {
     const out = await t.later(4);
     out.push(5);
     expect(await t.later(4)).toEqual([4]);
+  });
+
+  test('a hit from memory gives what a hit from disk gives: a Buffer stays a Buffer, a Date a Date, each fresh', () => {
+    t.blob(7);
+    for (let i = 0; i < 3; i++) {
+      const hit = t.blob(7);
+      expect(Buffer.isBuffer(hit.data)).toBe(true);
+      expect(types.isDate(hit.when)).toBe(true);
+      expect([...hit.data]).toEqual([7, 7]);
+      hit.data[0] = 0;
+    }
+    Memorious.configure({ memoryBytes: 0 });
+    const fromDisk = t.blob(7);
+    Memorious.configure({ memoryBytes: undefined });
+    t.blob(7);
+    expect(t.blob(7)).toEqual(fromDisk);
   });
 
   test('a record removed behind its back is a miss; one replaced is served as replaced, even in place with its mtime restored', () => {

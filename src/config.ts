@@ -71,18 +71,21 @@ export function badMode(where: string, value: unknown): FunesError {
   return new FunesError('FUNES_BAD_OPTION', `${where} must be one of ${MODES.join(', ')}; got ${JSON.stringify(value)}`);
 }
 
-let envMode: { readonly raw: string | undefined; readonly mode: CacheMode } | undefined;
+/** `$FUNES_MODE`, read at the first call and again after `Memorious.configure({ mode: undefined })`. */
+let envMode: CacheMode | undefined;
 
 /** The configured mode, else `$FUNES_MODE`, else `'on'`; a bad `$FUNES_MODE` throws at the call. */
 export function cacheMode(): CacheMode {
   if (settings.mode !== undefined) return settings.mode;
-  const raw = process.env.FUNES_MODE;
-  if (envMode === undefined || envMode.raw !== raw) {
+  // Read once: an environment variable is a setting for the process, and reading
+  // process.env costs more than the rest of a small hit's bookkeeping.
+  if (envMode === undefined) {
+    const raw = process.env.FUNES_MODE;
     const mode = raw === undefined || raw === '' ? 'on' : raw.trim().toLowerCase();
     if (!isCacheMode(mode)) throw badMode('FUNES_MODE', raw);
-    envMode = { raw, mode };
+    envMode = mode;
   }
-  return envMode.mode;
+  return envMode;
 }
 
 let settings: FunesConfig = {};
@@ -110,6 +113,7 @@ export function configure(config: FunesConfig): void {
       }
     } else if (key === 'mode') {
       if (value !== undefined && !isCacheMode(value)) throw badMode('Memorious.configure: mode', value);
+      envMode = undefined;
     } else if (key === 'memoryBytes') {
       memoryTier.setBudget(value === undefined ? DEFAULT_MEMORY_BYTES : parseBytes(value as number | string, 'memoryBytes'));
     } else if (key === 'slowKey') {

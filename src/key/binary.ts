@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /** Reused between calls: a large number array is hashed through it a slice at a time. */
 const chunk = new Float64Array(8192);
@@ -31,4 +31,12 @@ export function numbersDigest(list: readonly unknown[]): string | undefined {
   }
   if (j > 0) hash.update(chunkBytes.subarray(0, j * 8));
   return hash.digest('hex');
+}
+
+/**
+ * SHA-256 of a key's canonical text, as UTF-16 code units (so lone surrogates stay
+ * distinct), in hex. One-shot: a hash object per key costs more than the hashing.
+ */
+export function textDigest(text: string): string {
+  return hash('sha256', Buffer.from(text, 'utf16le'), 'hex');
 }

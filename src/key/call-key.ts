@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { slowKeyMs } from '../config';
 import { FunesError, warnOnce } from '../errors';
 import type { MemoriousOptions } from '../options';
 import { FUNCTION_WAYS_OUT, KeyRefusal, WAYS_OUT } from './refusal';
 import { KeyWriter } from './writer';
+import { textDigest } from './binary';
 
 let excludedMs = 0;
 
@@ -66,7 +66,7 @@ export function callKey(
   } catch (error) {
     throw unhashable(name, error);
   }
-  const key = createHash('sha256').update(text + dispatch, 'utf16le').digest('hex');
+  const key = textDigest(text + dispatch);
   const fn = writers.find((w) => w.firstFunction !== undefined)?.firstFunction;
   if (fn !== undefined) {
     warnOnce(
@@ -103,7 +103,7 @@ export function keyParts(made: CallKey): Record<string, string> {
 }
 
 function shortHash(text: string): string {
-  return createHash('sha256').update(text, 'utf16le').digest('hex').slice(0, 16);
+  return textDigest(text).slice(0, 16);
 }
 
 /**

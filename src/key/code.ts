@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { textDigest } from './binary';
 import { child, children, isNode, type AstNode } from '../version/ast';
 import { FUNCTION_TYPES } from '../version/declarations';
 import { parseProgram } from '../version/parse';
@@ -118,7 +118,7 @@ function keepsStateOutside(text: string, outside: readonly string[]): boolean {
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf16le').digest('hex');
+  return textDigest(text);
 }
 
 /**

@@ -30,9 +30,28 @@ function timerClass(make: () => object, clear: (t: never) => void): Function | u
   return (Object.getPrototypeOf(t) as { constructor?: Function }).constructor;
 }
 
+/**
+ * The resource kind of everything whose prototype is `proto`: `instanceof` reads only the
+ * prototype chain, so a user's class (or `Object.prototype`) is looked up once, not at
+ * every call that keys one of its instances.
+ */
+const kindOfProto = new WeakMap<object, string | null>();
+
 /** What kind of live resource `value` is, or undefined when it is none. */
 export function resourceKind(value: object): string | undefined {
-  for (const [kind, cls] of KINDS) if (cls && value instanceof cls) return kind;
+  const proto = Object.getPrototypeOf(value) as object | null;
+  let kind = proto === null ? null : kindOfProto.get(proto);
+  if (kind === undefined) {
+    kind = null;
+    for (const [k, cls] of KINDS) {
+      if (cls && value instanceof cls) {
+        kind = k;
+        break;
+      }
+    }
+    kindOfProto.set(proto!, kind);
+  }
+  if (kind !== null) return kind;
   return isFileHandle(value) ? 'a file handle' : undefined;
 }
 

@@ -28,12 +28,12 @@ export class KeyWriter {
   firstFunction: string | undefined;
   /** Bytes hashed apart from the text (binary data, number arrays), for the slow-key report. */
   binary = 0;
-  /** Instances whose `[keyOf]()` result is being written: meeting one again would key it by itself. */
-  private readonly keying = new Set<object>();
+  /** Instances whose `[keyOf]()` result is being written: meeting one again would key it by itself. Made at the first. */
+  private keying: Set<object> | undefined;
   /** Milliseconds spent in `[keyOf]()` methods, for the slow-key report. */
   keyOfMs = 0;
   /** The text of each property of the root (each argument, each field of `this`) and its size in bytes hashed. */
-  readonly tops: { readonly path: string; readonly text: string; readonly bytes: number }[] = [];
+  readonly tops: KeyPart[] = [];
 
   constructor(root: string) {
     this.at = [root];
@@ -145,7 +145,7 @@ export class KeyWriter {
   }
 
   private object(value: object): string {
-    if (this.keying.size > 0 && this.keying.has(value)) {
+    if (this.keying !== undefined && this.keying.size > 0 && this.keying.has(value)) {
       throw new KeyRefusal(this.here(), 'is the instance whose [keyOf]() is being keyed: a [keyOf]() must return plain data, not the instance');
     }
     const back = this.ancestors.lastIndexOf(value);
@@ -191,7 +191,7 @@ export class KeyWriter {
   private top(segment: string, write: () => string): string {
     const before = this.binary;
     const text = write();
-    if (text !== '') this.tops.push({ path: this.here() + segment, text, bytes: text.length * 2 + this.binary - before });
+    if (text !== '') this.tops.push(new KeyPart(this.here(), segment, false, text, text.length * 2 + this.binary - before));
     return text;
   }
 
@@ -221,7 +221,7 @@ export class KeyWriter {
       throw new KeyRefusal(this.here(), `has a [keyOf]() method that threw (${error instanceof Error ? error.message : String(error)})`);
     }
     this.keyOfMs += performance.now() - start;
-    this.keying.add(value);
+    (this.keying ??= new Set()).add(value);
     const text = `K${name.length}:${name}${this.child('[keyOf]()', made)}`;
     this.keying.delete(value);
     return text;
@@ -324,7 +324,7 @@ export class KeyWriter {
       for (const name of names) {
         const before = this.binary;
         const part = this.property(name, read(value, name, this));
-        if (top) this.tops.push({ path: this.here() + segment(name), text: part, bytes: part.length * 2 + this.binary - before });
+        if (top) this.tops.push(new KeyPart(this.at[0]!, name, true, part, part.length * 2 + this.binary - before));
         text += `${name.length}:${name}${part}`;
       }
     }
@@ -337,6 +337,26 @@ export class KeyWriter {
       text += `Y${sorted(entries)}`;
     }
     return `${text}}`;
+  }
+}
+
+/**
+ * One argument or field of `this` as the key wrote it. Its path is made when asked for
+ * (explaining a miss, naming a slow part): a hit never needs it.
+ */
+export class KeyPart {
+  constructor(
+    private readonly root: string,
+    private readonly name: string,
+    private readonly named: boolean,
+    readonly text: string,
+    /** Bytes hashed for it, text and binary data together. */
+    readonly bytes: number,
+  ) {}
+
+  /** Where it is: `args.lr`, `this.data`, `this[keyOf]()`. */
+  get path(): string {
+    return this.root + (this.named ? segment(this.name) : this.name);
   }
 }
 

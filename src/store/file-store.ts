@@ -88,7 +88,7 @@ export class FileStore implements Store {
           // Its times move: the next hit reads the file again, and holds it under them.
           if (this.touched(() => utimesSync(path, time / 1000, time / 1000))) memoryTier.drop(path);
         }
-        return decodeRecord(held);
+        return held;
       }
     }
     const bytes = this.readBytes(path, touching);
@@ -127,7 +127,7 @@ export class FileStore implements Store {
       const now = Date.now();
       // A touched file's times have moved: its next hit reads it again, and holds it then.
       if (!(touching && now - stat.mtimeMs > TOUCH_AFTER_MS && this.touched(() => futimesSync(fd, now / 1000, now / 1000)))) {
-        memoryTier.put(path, bytes, stat);
+        memoryTier.put(path, bytes, stat, true);
       }
       return bytes;
     } finally {
@@ -307,7 +307,7 @@ function put(dir: string, target: string, bytes: Uint8Array): void {
   }
   // The rename moved the file's change time; and another process may have renamed its own over ours since.
   const now = statOf(target);
-  if (now?.ino === ino) memoryTier.put(target, bytes, now);
+  if (now?.ino === ino) memoryTier.put(target, bytes, now, false);
 }
 
 /** The file's stat, or undefined when it cannot be had (gone, a file where a folder should be). */

@@ -1,4 +1,5 @@
 import type { Stats } from 'node:fs';
+import { decodeRecord } from './codec';
 
 /**
  * What identifies one record file's content without reading it: a file funes writes is
@@ -15,6 +16,10 @@ export interface FileIdentity {
 
 interface Held extends FileIdentity {
   readonly bytes: Uint8Array;
+  /** The record decoded at its first hit from memory, when it is plain data: copied for each later hit. */
+  plain?: object | null;
+  /** Hit since eviction last passed it: it gets a second chance (the clock approximation of least recently used). */
+  used: boolean;
 }
 
 /** 64 MiB: a sweep's small records by the hundred thousand, or a few large outputs. */
@@ -38,18 +43,29 @@ class MemoryTier {
     this.shrink();
   }
 
-  /** The bytes held for `path`, if its file is still the one they came from. */
-  get(path: string, now: FileIdentity | undefined): Uint8Array | undefined {
+  /**
+   * The record held for `path`, decoded afresh, if its file is still the one it came from.
+   * A record of plain data (objects, arrays, primitives) is decoded once and copied for each
+   * hit, which costs less than decoding and gives the same value; any other is decoded from
+   * its bytes each time.
+   */
+  get(path: string, now: FileIdentity | undefined): unknown {
     const held = this.held.get(path);
     if (held === undefined) return undefined;
-    if (now !== undefined && same(held, now)) {
-      // Most recently used goes last: eviction takes from the front.
-      this.held.delete(path);
-      this.held.set(path, held);
-      return held.bytes;
+    if (now === undefined || !same(held, now)) {
+      this.drop(path);
+      return undefined;
     }
-    this.drop(path);
-    return undefined;
+    // Marked, not moved: moving it to the back of the map at every hit would cost more than the hit.
+    held.used = true;
+    // What it holds is never handed out. v8.deserialize makes typed arrays and Buffers views
+    // of the bytes it is given: each hit decodes its own copy of them.
+    if (held.plain === undefined) {
+      const record = decodeRecord(copy(held.bytes));
+      held.plain = isPlain(record, 0) ? (record as object) : null;
+      if (held.plain === null) return record;
+    }
+    return held.plain === null ? decodeRecord(copy(held.bytes)) : structuredClone(held.plain);
   }
 
   /** Whether anything is held for `path`: a path never held costs a hit no `stat`. */
@@ -57,11 +73,16 @@ class MemoryTier {
     return this.held.has(path);
   }
 
-  /** Holds `bytes`, just read from or written to `path` whose identity is `file`. */
-  put(path: string, bytes: Uint8Array, file: FileIdentity): void {
+  /**
+   * Holds `bytes`, just read from or written to `path` whose identity is `file`. Bytes that
+   * a caller's record was decoded from are `shared` (its typed arrays are views of them):
+   * the tier keeps a copy of those.
+   */
+  put(path: string, bytes: Uint8Array, file: FileIdentity, shared: boolean): void {
     this.drop(path);
     if (!this.fits(bytes)) return;
-    this.held.set(path, { bytes, ino: file.ino, size: file.size, mtimeMs: file.mtimeMs, ctimeMs: file.ctimeMs });
+    if (shared) bytes = copy(bytes);
+    this.held.set(path, { bytes, ino: file.ino, size: file.size, mtimeMs: file.mtimeMs, ctimeMs: file.ctimeMs, used: false });
     this.bytes += bytes.byteLength;
     this.shrink();
   }
@@ -84,12 +105,42 @@ class MemoryTier {
     return bytes.byteLength * 16 <= this.budget;
   }
 
+  /**
+   * Drops records from the front, oldest first, until the budget holds; one hit since it
+   * was last passed sends a record to the back instead, once.
+   */
   private shrink(): void {
-    for (const path of this.held.keys()) {
+    let passes = this.held.size;
+    for (const [path, held] of this.held) {
       if (this.bytes <= this.budget) return;
-      this.drop(path);
+      if (held.used && passes-- > 0) {
+        held.used = false;
+        this.held.delete(path);
+        this.held.set(path, held);
+      } else {
+        this.drop(path);
+      }
     }
   }
+}
+
+/**
+ * Whether `structuredClone` gives what `v8.deserialize` gives for this value: primitives,
+ * plain objects and arrays, to a bounded depth. Buffers (which v8 gives back as Buffers and
+ * a clone as Uint8Arrays), class-like values and anything deep are decoded instead.
+ */
+function isPlain(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null) return typeof value !== 'function' && typeof value !== 'symbol';
+  if (depth > 8) return false;
+  if (Array.isArray(value)) return value.length <= 256 && value.every((v) => isPlain(v, depth + 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  const keys = Object.keys(value);
+  return keys.length <= 256 && keys.every((k) => isPlain((value as Record<string, unknown>)[k], depth + 1));
+}
+
+/** A copy of the bytes (`Buffer#slice` would give a view of them). */
+function copy(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
 }
 
 function same(a: FileIdentity, b: Stats | FileIdentity): boolean {
