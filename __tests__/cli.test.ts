@@ -11,7 +11,7 @@ expectWarnings('FUNES_NAME_CLASH');
 
 const cache = tempCache();
 // Caches of their own, for the tests that need another directory.
-const [tuneDir, otherDir, longDir] = [tempDir(), tempDir(), tempDir()];
+const [tuneDir, otherDir, longDir, thirdDir] = [tempDir(), tempDir(), tempDir(), tempDir()];
 
 class Lab {
   @memorious
@@ -147,6 +147,17 @@ describe('several cache directories', () => {
     expect(prune.status).toBe(2);
     expect(prune.stderr).toContain('one cache directory');
 
+    // One method in two directories, in other versions: --version finds the directory that has it.
+    const third = thirdDir;
+    const twin = memorious({ cacheDir: third, version: 2 })(function solo(x: number): number {
+      return x + 2;
+    });
+    twin(1);
+    const inOther = funesJson<{ methods: { method: string; versions: { version: string }[] }[] }>(other, ['ls']).methods.find((m) => m.method === 'solo')!.versions[0]!.version;
+    expect(funes(third, ['show', 'solo', '--version', inOther]).status).toBe(1);
+    const shown = funes(third, ['show', 'solo', '--version', inOther, '--dir', other]);
+    expect(shown.stderr).toBe('');
+    expect(shown.status).toBe(0);
     // A method in none of them: the error names every directory looked in.
     const nowhere = funes(cache, ['show', 'nope', '--dir', other]);
     expect(nowhere.status).toBe(1);

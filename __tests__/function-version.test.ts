@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import ts from 'typescript';
 import { join } from 'node:path';
 import { lastJson, projectDir, runScript } from './helpers/child';
 
@@ -21,6 +22,10 @@ module.exports = memorious({ name: 'my fit/v2' })(function (x) { return x * RATE
     'a function declared apart and passed by name': (rate) => `const RATE = ${rate};
 function scaled(x) { return x * RATE; }
 module.exports = memorious(scaled);`,
+    'a method of an object literal, beside a module function of its name': (rate) => `const RATE = ${rate};
+function area(w) { return w; }
+const Shapes = { area(w) { return w * RATE; } };
+module.exports = memorious(Shapes.area);`,
   };
 
   for (const [i, [form, source]] of Object.entries(forms).entries()) {
@@ -47,6 +52,44 @@ module.exports = memorious(scaled);`,
       expect(edited.version).not.toBe(a.version);
     });
   }
+
+  test('TypeScript compiled by tsc with source maps: each function is found on its line as written', () => {
+    const src = join(dir, 'src');
+    const build = join(dir, 'build');
+    mkdirSync(src, { recursive: true });
+    mkdirSync(build, { recursive: true });
+    const env = { FUNES_CACHE_DIR: join(dir, 'cache-tsc') };
+    // The interface vanishes from the output, and the helper lines tsc adds come before:
+    // g's compiled line is h's line as written, and h's code reads a part of what g's does.
+    const compile = (k: number, j: number): string => {
+      const text = `import { memorious } from 'funes';
+const K: number = ${k};
+const J: number = ${j};
+interface Unused {
+  a: number;
+}
+const h = memorious({ name: 'h' })((x: number): number => x * K);
+const g = memorious({ name: 'g' })((x: number): number => x * K + J);
+console.log(JSON.stringify({ g: g(1), h: h(1) }));
+`;
+      const file = join(src, 'a.ts');
+      writeFileSync(file, text);
+      const out = ts.transpileModule(text, {
+        fileName: file,
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, sourceMap: true, esModuleInterop: true },
+      });
+      const map = JSON.parse(out.sourceMapText!) as { sources: string[] };
+      map.sources = ['../src/a.ts'];
+      writeFileSync(join(build, 'a.js.map'), JSON.stringify(map));
+      writeFileSync(join(build, 'a.js'), out.outputText.replace(/\/\/# sourceMappingURL=.*$/m, '//# sourceMappingURL=a.js.map'));
+      return join(build, 'a.js');
+    };
+    const first = runScript(dir, compile(2, 100), { env });
+    expect(lastJson(first)).toEqual({ g: 102, h: 2 });
+    expect(first.stderr).not.toContain('FUNES_HIDDEN_DEPENDENCY');
+    expect(lastJson(runScript(dir, compile(2, 500), { env }))).toEqual({ g: 502, h: 2 });
+    expect(lastJson(runScript(dir, compile(3, 500), { env }))).toEqual({ g: 503, h: 3 });
+  });
 
   test('a function a factory makes names the local it captures in its warning, not eval', () => {
     const env = { FUNES_CACHE_DIR: join(dir, 'cache-factory') };

@@ -79,6 +79,13 @@ describe('Memorious.peek', () => {
     const fit = withSeed(lab, 9).fit(2);
     expect((await Memorious.peek(withSeed(lab, 9).fit, 2))?.output).toBe(fit);
     expect(Memorious.stats(withSeed(noisy, 5)).misses).toBe(1);
+    // A view may stand on either side of the pair.
+    expect((await Memorious.peek([lab, withSeed(lab, 9).fit], 2))?.output).toBe(fit);
+    expect((await Memorious.peek([withSeed(lab, 9), lab.fit], 2))?.output).toBe(fit);
+    const view = withSeed(lab, 9);
+    expect(await Memorious.missing([view, view.fit], [[2], [3]])).toEqual([[3]]);
+    // And the seed may ride in each argument list.
+    expect(await Memorious.missing(noisy, [[1, { global_seed: 5 }], [1, { global_seed: 6 }]])).toEqual([[1, { global_seed: 6 }]]);
   });
 });
 

@@ -90,6 +90,16 @@ describe('memorious(fn): plain functions', () => {
   test('memorious given a class says it was given a class', () => {
     class NotAFunction {}
     expect(() => (memorious as (x: unknown) => unknown)(NotAFunction)).toThrow(/the class 'NotAFunction'/);
+    expect(() => memorious(undefined as unknown as () => number)).toThrow(/memorious was given undefined/);
+    const fns = [function one(): number {
+      return 1;
+    }];
+    expect(() => fns.map(memorious as (f: () => number) => unknown)).toThrow(/with 2 more arguments.*fns\.map\(\(f\) => memorious\(f\)\)/);
+    expect(() =>
+      memorious(function* counting(n: number) {
+        yield n;
+      }),
+    ).toThrow(/cannot memorize the generator 'counting'/);
     const bound = function scaled(this: { k: number }, x: number): number {
       return x * this.k;
     }.bind({ k: 2 });
@@ -118,6 +128,18 @@ describe('a plain function that reads this', () => {
     expect(runs).toBe(3);
   });
 
+  test('a this read only in a default parameter counts too', () => {
+    let runs = 0;
+    const scaled = memorious(function scaled(this: { k: number }, m: number = this.k): number {
+      runs++;
+      return m * 2;
+    });
+    const a = { k: 5, scaled };
+    const b = { k: 7, scaled };
+    expect([a.scaled(), b.scaled(), a.scaled()]).toEqual([10, 14, 10]);
+    expect(runs).toBe(2);
+  });
+
   test('on a prototype, as plain JavaScript writes methods', () => {
     let runs = 0;
     interface Rect {
@@ -137,6 +159,14 @@ describe('a plain function that reads this', () => {
     expect(runs).toBe(2);
     expect(() => Memorious.peek(Rect.prototype.area)).toThrow(expect.objectContaining({ code: 'FUNES_UNBOUND' }));
     expect(Memorious.peek([new Rect(10, 10), Rect.prototype.area])).toMatchObject({ output: 100 });
+  });
+
+  test("a memorized closure in an argument is refused: its captured value is in no version, so two of one factory would share a key", () => {
+    const make = (k: number): ((x: number) => number) => memorious({ name: 'mulBy' })((x: number) => x * k);
+    const twice = memorious(function applyTwice(f: (x: number) => number, x: number): number {
+      return f(f(x));
+    });
+    expect(() => twice(make(3), 1)).toThrow(expect.objectContaining({ code: 'FUNES_UNHASHABLE', message: expect.stringMatching(/mulBy reads k, which its version cannot see/) }));
   });
 
   test('a memorized function keeps its arity, and one held in an argument is keyed by its name and version', () => {

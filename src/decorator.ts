@@ -66,6 +66,13 @@ export function memorious(options?: MemoriousOptions): MemoriousDecorator;
 export function memorious(...args: unknown[]): unknown {
   if (isDecoratorCall(args)) return decorate(args, {});
   if (isPlainFunction(args)) return memorize(args[0], {});
+  if (args.length === 1 && args[0] === undefined) {
+    throw new FunesError(
+      'FUNES_NOT_A_METHOD',
+      'memorious was given undefined where it takes a function or options: is the function imported under its right name? ' +
+        '(a decorator without options is written @memorious or @memorious())',
+    );
+  }
   if (args.length <= 1 && typeof args[0] !== 'function') {
     const options = checkOptions(args[0] === undefined ? {} : args[0]);
     return (...inner: unknown[]): unknown => {
@@ -163,6 +170,8 @@ function misplaced(args: unknown[]): FunesError {
     what = kind;
   } else if (args.length === 2 && typeof args[0] === 'function' && typeof args[1] === 'object') {
     what = `the function '${(args[0] as Function).name}' with options after it; options come first: memorious(options)(fn)`;
+  } else if (args.length > 1 && typeof args[0] === 'function') {
+    what = `the function '${(args[0] as Function).name}' with ${args.length - 1} more arguments (as Array.prototype.map passes them); memorious takes one function: fns.map((f) => memorious(f))`;
   } else if (args.length === 1 && typeof args[0] === 'function') {
     what = `the class '${(args[0] as Function).name}' (memorious takes a method, or a plain function as memorious(fn))`;
   } else {

@@ -7,7 +7,7 @@ import { invalidity, type CachedResult, type StoredRecord } from './record';
 import type { Store, StoredEntry } from './store/types';
 import { registered, type RegisteredMethod } from './registry';
 import type { GlobalSeed } from './seed';
-import { seededView } from './seeded';
+import { seededObject, seededView } from './seeded';
 
 /**
  * Any decorated method, as `obj.method` or `Class.prototype.method`: what the `Memorious`
@@ -130,7 +130,7 @@ export class Memorious {
    * for (const args of todo.filter((_, i) => i % workers === me)) cachedSimulate(...args);
    * ```
    */
-  static missing<F extends AnyMethod, A extends Readonly<Parameters<F>>>(target: F | readonly [object, F], argLists: readonly A[]): A[] | Promise<A[]> {
+  static missing<F extends AnyMethod, A extends Readonly<Parameters<F>> | Readonly<[...Parameters<F>, { readonly global_seed: GlobalSeed }]>>(target: F | readonly [object, F], argLists: readonly A[]): A[] | Promise<A[]> {
     const { m, self, seed } = bound(target, 'missing');
     const found = argLists.map((args) => m.peek(self, seed === undefined ? [...args] : [...args, { global_seed: seed }]));
     const pick = (records: readonly (StoredRecord | undefined)[]): A[] => argLists.filter((_, i) => records[i] === undefined);
@@ -305,7 +305,13 @@ function asResult<O>(record: StoredRecord | undefined): CachedResult<O> | undefi
 function bound(target: unknown, verb: string): { m: RegisteredMethod; self: unknown; seed?: GlobalSeed } {
   const view = seededView(target);
   if (view) return { ...bound(view.self ? [view.self.value, view.fn] : view.fn, verb), seed: view.seed };
-  if (Array.isArray(target)) return { m: known(target[1], verb), self: target[0] };
+  if (Array.isArray(target)) {
+    // Either half may be a withSeed view: `[lab, withSeed(lab, 3).fit]`, `[withSeed(lab, 3), lab.fit]`.
+    const objectView = seededObject(target[0]);
+    const seed = seededView(target[1])?.seed ?? objectView?.seed;
+    const found = { m: known(target[1], verb), self: objectView ? objectView.target : target[0] };
+    return seed === undefined ? found : { ...found, seed };
+  }
   const m = known(target, verb);
   const implicit = m.implicitThis();
   if (!implicit) {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { types } from 'node:util';
 import { noteVersion, readRecord, writeRecord } from './cache-io';
 import { cacheMode, storeFor, type CacheMode } from './config';
 import { FunesError, warnOnce } from './errors';
@@ -76,6 +77,13 @@ export class MemoMethod implements RegisteredMethod {
     private readonly options: MemoriousOptions,
     readonly plain = false,
   ) {
+    if (types.isGeneratorFunction(original)) {
+      throw new FunesError(
+        'FUNES_NOT_A_METHOD',
+        `memorious cannot memorize the generator '${String(member)}': what it returns is an iterator, used up once, not a result; ` +
+          'memorize a function that collects its values (an array) instead',
+      );
+    }
     const parsed = readParams(original);
     if (!parsed) {
       const native = /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(original));
@@ -120,6 +128,9 @@ export class MemoMethod implements RegisteredMethod {
     Object.defineProperty(wrapper, keyOf, {
       value: () => {
         const { name, version } = this.identity();
+        const hidden = this.made!.hidden.map((h) => h.name);
+        // A closure's captured value is in no version: two closures of one factory would share a key.
+        if (hidden.length > 0) throw new Error(`the memorized ${name} reads ${hidden.join(', ')}, which its version cannot see, so its name and version do not say what it computes`);
         return `memorized ${name} ${version}`;
       },
     });

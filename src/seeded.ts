@@ -26,7 +26,7 @@ export function withSeed<T extends object>(target: T, seed: GlobalSeed): T {
     views.set(view, { fn: target, seed });
     return view;
   }
-  return new Proxy(target, {
+  const view = new Proxy(target, {
     get(obj, prop) {
       const value: unknown = Reflect.get(obj, prop, obj);
       if (typeof value !== 'function') return value;
@@ -46,6 +46,8 @@ export function withSeed<T extends object>(target: T, seed: GlobalSeed): T {
       };
     },
   });
+  objectViews.set(view, { target, seed });
+  return view;
 }
 
 /** What a seeded view stands for: the memorized function, the object it is called on, the seed. */
@@ -56,6 +58,13 @@ export interface SeededView {
 }
 
 const views = new WeakMap<object, SeededView>();
+
+const objectViews = new WeakMap<object, { readonly target: object; readonly seed: GlobalSeed }>();
+
+/** The object a `withSeed(obj, seed)` view stands for, and its seed; undefined for anything else. */
+export function seededObject(value: unknown): { readonly target: object; readonly seed: GlobalSeed } | undefined {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null ? objectViews.get(value) : undefined;
+}
 
 /** The memorized function a `withSeed` view calls, with its object and seed; undefined for anything else. */
 export function seededView(value: unknown): SeededView | undefined {

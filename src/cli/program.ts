@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CliError, EXIT_USAGE } from './errors';
-import { hasMethod } from './select';
+import { findMethod, hasMethod } from './select';
 import { parseBytes, parseCount, parseDuration } from '../limits';
 import { clear } from './commands/clear';
 import { diff } from './commands/diff';
@@ -44,9 +44,10 @@ export function program(setExit: (code: number) => void): Command {
     return dirs[0]!;
   };
   /** The directory among those given that holds `name`; when none does, an error that names them all. */
-  const holding = (cmd: Command, name: string): string => {
+  const holding = (cmd: Command, name: string, version?: string): string => {
     const dirs = roots(cmd);
-    const found = dirs.find((d) => hasMethod(d, name));
+    // With --version, the directory whose method has that version: two directories may hold one method.
+    const found = dirs.find((d) => hasMethod(d, name) && (version === undefined || hasVersion(d, name, version))) ?? dirs.find((d) => hasMethod(d, name));
     if (found !== undefined || dirs.length === 1) return found ?? dirs[0]!;
     throw new CliError(`no method ${name} in any of ${dirs.join(', ')}; run 'funes ls' with the same --dir options to see the stored methods`);
   };
@@ -74,7 +75,7 @@ export function program(setExit: (code: number) => void): Command {
     .option('--wide', 'print inputs and outputs whole, not cut to fit a cell')
     .action((name: string, o: { version?: string; json?: boolean; wide?: boolean }, cmd: Command) => {
       const r = redis(cmd);
-      return r ? showRedis(r, name, o) : show(holding(cmd, name), name, o);
+      return r ? showRedis(r, name, o) : show(holding(cmd, name, o.version), name, o);
     })
     .addHelpText('after', '\nExample:\n  funes show Lab.double --json | jq .records');
 
@@ -85,7 +86,7 @@ export function program(setExit: (code: number) => void): Command {
     .option('--json', 'print JSON instead of diffs')
     .action((name: string, o: { from?: string; to?: string; json?: boolean }, cmd: Command) => {
       const r = redis(cmd);
-      return r ? diffRedis(r, name, o) : diff(holding(cmd, name), name, o);
+      return r ? diffRedis(r, name, o) : diff(holding(cmd, name, o.to ?? o.from), name, o);
     })
     .addHelpText('after', '\nExample:\n  funes diff Lab.fit              # the two newest versions\n  funes diff Lab.fit --json | jq .changed');
 
@@ -95,7 +96,7 @@ export function program(setExit: (code: number) => void): Command {
     .option('--version <hash>', 'the version (a unique prefix is enough); default: the current one, else the newest')
     .action((name: string, o: { format: ExportFormat; version?: string }, cmd: Command) => {
       const r = redis(cmd);
-      return r ? exportRedis(r, name, o) : exportRecords(holding(cmd, name), name, o);
+      return r ? exportRedis(r, name, o) : exportRecords(holding(cmd, name, o.version), name, o);
     })
     .addHelpText('after', '\nAn output that is a plain object of primitives becomes one column per key (output.loss, ...).\nExample:\n  funes export Lab.fit --format csv > fit.csv');
 
@@ -136,6 +137,11 @@ export function program(setExit: (code: number) => void): Command {
 const DIR_HELP = 'a cache directory (default: $FUNES_CACHE_DIR, else ./cache); ls, show, diff and export take several';
 
 // No default value: commander would print "(default: [])" in the help.
+/** Whether the method stored under `root` has a version starting with `prefix`. */
+function hasVersion(root: string, name: string, prefix: string): boolean {
+  return findMethod(root, name).versions.some((v) => v.hash.startsWith(prefix.toLowerCase()));
+}
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }

@@ -168,8 +168,9 @@ export function readsCallThis(fn: Function): boolean {
   if (reads === undefined) {
     const source = Function.prototype.toString.call(fn);
     const node = isNative(source) ? undefined : (parseExpression(source) ?? parseMethod(source));
-    const body = node && node.type !== 'ArrowFunctionExpression' ? child(node, 'body') : undefined;
-    reads = body !== undefined && usesOuterThis(body);
+    // Its parameters too: a default value (`m = this.k`) reads the call's `this` as the body does.
+    const parts = node && node.type !== 'ArrowFunctionExpression' ? [...children(node, 'params'), child(node, 'body')] : [];
+    reads = parts.some((part) => part !== undefined && usesOuterThis(part));
     callThis.set(fn, reads);
   }
   return reads;

@@ -33,7 +33,13 @@ export function functionAtSite(module: ModuleIndex, site: Site, fn: Function, in
     if (node.end < line.start || node.start > line.end) return;
     if (node.type === 'CallExpression') {
       for (const arg of children(node, 'arguments')) {
-        const given = FUNCTIONS.has(arg.type) ? { node: arg, scopes: path } : arg.type === 'Identifier' ? resolve(module, arg.name as string, path) : undefined;
+        const given = FUNCTIONS.has(arg.type)
+          ? { node: arg, scopes: path }
+          : arg.type === 'Identifier'
+            ? resolve(module, arg.name as string, path)
+            : arg.type === 'MemberExpression'
+              ? member(module, arg, path)
+              : undefined;
         if (!given || found.has(given.node)) continue;
         const stripped = stripTypes(given.node);
         if (stripped && matchesRuntime(stripped, fn, inlined)) {
@@ -67,6 +73,12 @@ export function functionAtSite(module: ModuleIndex, site: Site, fn: Function, in
 
 /** The function a name refers to from inside `path`: the nearest scope's declaration, else the module's. */
 function resolve(module: ModuleIndex, name: string, path: readonly AstNode[]): { node: AstNode; scopes: AstNode[] } | undefined {
+  const found = resolveValue(module, name, path);
+  return found && FUNCTIONS.has(found.node.type) ? found : undefined;
+}
+
+/** What a name is declared as from inside `path`: a function declaration or a variable's initial value. */
+function resolveValue(module: ModuleIndex, name: string, path: readonly AstNode[]): { node: AstNode; scopes: AstNode[] } | undefined {
   for (let i = path.length - 1; i >= 0; i--) {
     const scope = path[i]!;
     if (!declaredIn(scope).has(name)) continue;
@@ -77,7 +89,22 @@ function resolve(module: ModuleIndex, name: string, path: readonly AstNode[]): {
   if (binding?.kind === 'function') return { node: binding.node, scopes: [] };
   if (binding?.kind === 'variable') {
     const init = child(binding.declarator, 'init');
-    if (init && FUNCTIONS.has(init.type)) return { node: init, scopes: [] };
+    if (init) return { node: init, scopes: [] };
+  }
+  return undefined;
+}
+
+/** `Shapes.area`: the function an object literal bound to a name holds under a property. */
+function member(module: ModuleIndex, expression: AstNode, path: readonly AstNode[]): { node: AstNode; scopes: AstNode[] } | undefined {
+  const object = child(expression, 'object');
+  const property = child(expression, 'property');
+  if (expression.computed || object?.type !== 'Identifier' || property?.type !== 'Identifier') return undefined;
+  const holder = resolveValue(module, object.name as string, path);
+  if (holder?.node.type !== 'ObjectExpression') return undefined;
+  for (const prop of children(holder.node, 'properties')) {
+    if (prop.type !== 'Property' || prop.computed || identifierName(child(prop, 'key')) !== property.name) continue;
+    const value = child(prop, 'value');
+    return value && FUNCTIONS.has(value.type) ? { node: value, scopes: holder.scopes } : undefined;
   }
   return undefined;
 }
@@ -91,8 +118,7 @@ function declarationIn(scope: AstNode, name: string): AstNode | undefined {
     if (statement.type !== 'VariableDeclaration') continue;
     for (const d of children(statement, 'declarations')) {
       if (!patternNames(child(d, 'id')).includes(name)) continue;
-      const init = child(d, 'init');
-      return init && FUNCTIONS.has(init.type) ? init : undefined;
+      return child(d, 'init');
     }
   }
   return undefined;

@@ -11,6 +11,8 @@ export interface ModuleSource {
   readonly file: string;
   readonly text: string;
   readonly line?: number;
+  /** The 1-based column of the asked position in `text`, where a source map gave one. */
+  readonly column?: number;
 }
 
 const TS_LIKE = new Set(['.ts', '.tsx', '.mts', '.cts']);
@@ -41,13 +43,13 @@ export function readOnce(file: string): string | null {
 export function sourceOf(file: string, line?: number, column?: number): ModuleSource | undefined {
   const text = readOnce(file);
   if (text === null) return undefined;
-  if (TS_LIKE.has(extname(file).toLowerCase())) return { file, text, line };
+  if (TS_LIKE.has(extname(file).toLowerCase())) return { file, text, line, column };
   const map = sourceMap(file, text);
   if (map) {
     const original = originalOf(file, map, line, column);
     if (original) return original;
   }
-  return { file, text, line };
+  return { file, text, line, column };
 }
 
 interface LoadedMap {
@@ -109,21 +111,24 @@ function urlToPath(url: string): string | null {
 function originalOf(file: string, map: LoadedMap, line?: number, column?: number): ModuleSource | undefined {
   let index = -1;
   let originalLine: number | undefined;
+  let originalColumn: number | undefined;
   if (line !== undefined) {
     const pos = originalPositionFor(map.trace, { line, column: Math.max(0, (column ?? 1) - 1) });
     if (pos.source !== null) {
       index = map.trace.resolvedSources.indexOf(pos.source);
       originalLine = pos.line ?? undefined;
+      originalColumn = pos.column === null ? undefined : pos.column + 1;
     }
   }
   if (index < 0 && map.sources.length === 1) index = 0;
   const original = map.sources[index];
   if (index < 0 || !original) return undefined;
   const content = map.contents[index];
-  if (typeof content === 'string') return { file: original, text: content, line: originalLine };
+  const at = { line: originalLine, column: originalColumn };
+  if (typeof content === 'string') return { file: original, text: content, ...at };
   if (newerThan(original, file)) return undefined;
   const text = readOnce(original);
-  return text === null ? undefined : { file: original, text, line: originalLine };
+  return text === null ? undefined : { file: original, text, ...at };
 }
 
 /** Whether `a` was modified after `b` (an edited source whose build is older). */

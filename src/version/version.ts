@@ -7,6 +7,7 @@ import { matchesRuntime } from './match';
 import { classMembers, indexOf, type ClassSite, type ModuleIndex } from './module-index';
 import { FUNCTION_TYPES } from './declarations';
 import { installedVersion } from './packages';
+import { parseProgram } from './parse';
 import { printNode } from './print';
 import type { Site } from './site';
 import { sourceOf } from './sources';
@@ -95,7 +96,9 @@ function functionFromSource(request: FunctionVersionRequest): MethodVersion | un
   const module = source && indexOf(source);
   if (!source || !module) return undefined;
   const enums = new Set([...module.bindings].filter(([, b]) => b.kind === 'enum' || b.kind === 'import').map(([name]) => name));
-  const found = functionAtSite(module, site, fn, enums) ?? declaredOnce(module, fn.name || request.name, fn, enums);
+  // The call's place in the source as written: a compiled file's line means nothing there.
+  const at = source.file === site.file ? site : source.line === undefined ? undefined : { file: source.file, line: source.line, column: source.column ?? 1 };
+  const found = (at && functionAtSite(module, at, fn, enums)) ?? declaredOnce(module, fn.name || request.name, fn, enums);
   if (!found) return undefined;
   const { root, follower } = followerFor(module, source.file, site.file);
   // A function nested in another reads that one's locals: the follower names them as hidden.
@@ -116,7 +119,19 @@ function declaredOnce(module: ModuleIndex, name: string, fn: Function, enums: Re
   if (declarations.length > 1) return undefined;
   const node = declaredFunction(module, name);
   const stripped = node && stripTypes(node);
-  return stripped && matchesRuntime(stripped, fn, enums) ? { node: stripped, enclosing: [] } : undefined;
+  // Found by name alone, it must be the very text that runs, not merely share its names.
+  return stripped && matchesRuntime(stripped, fn, enums) && sameCode(stripped, fn) ? { node: stripped, enclosing: [] } : undefined;
+}
+
+/** Whether a function node, printed, is the code of `fn` printed: the same parameters and body. */
+function sameCode(node: AstNode, fn: Function): boolean {
+  const program = parseProgram('runtime.js', `(${Function.prototype.toString.call(fn)}\n)`);
+  const statement = program && children(program, 'body')[0];
+  const expression = statement && child(statement, 'expression');
+  const runtime = expression && stripTypes(expression);
+  if (!runtime) return false;
+  const body = (n: AstNode): string => [...children(n, 'params'), child(n, 'body')!].map(printNode).join('\u0000');
+  return body(runtime) === body(node);
 }
 
 /** The function a module declares under `name`: a declaration, a function-valued variable, or the function a call wraps. */
@@ -147,7 +162,7 @@ function fromCompiled(request: VersionRequest): MethodVersion {
           {
             name: 'its own source',
             why:
-              `it was not found in ${request.site.file} (made by eval or new Function, renamed, or the file no longer matches the code that runs), ` +
+              `it was not found where memorious was called, in ${request.site.file} (memorious called inside a wrapper function of your own, a function made by eval or new Function, renamed, or a file that no longer matches the code that runs), ` +
               'so its version is made from its compiled text and the module functions, constants and imports it reads are not followed; ' +
               'declare it in a source file',
           },
