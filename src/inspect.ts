@@ -300,7 +300,6 @@ function asResult<O>(record: StoredRecord | undefined): CachedResult<O> | undefi
   return record && ({ input: record.input, output: record.output, time: record.time } as CachedResult<O>);
 }
 
-/** The method and the `this` its calls are keyed under, from `fn` or `[instance, fn]`. */
 /** The method, the `this` its key is made with, and the seed when `target` is a `withSeed` view. */
 function bound(target: unknown, verb: string): { m: RegisteredMethod; self: unknown; seed?: GlobalSeed } {
   const view = seededView(target);

@@ -24,7 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { tryLock } from './file-lock';
 import { GITIGNORE_FILE, LOCK_EXT, META_FILE as META, RECORD_EXT as EXT, TMP_PREFIX, USED_FILE } from './layout';
-import { readCurrent } from './scan';
+import { lastUsedVersion } from './scan';
 import type { StoredRecord } from '../record';
 import { decodeRecord, encodeRecord } from './codec';
 import type { Lock, ReadOptions, RecordLocation, Store, StoredEntry, Usage, VersionMeta } from './types';
@@ -186,8 +186,9 @@ export class FileStore implements Store {
     const dir = this.dir(meta.method, version);
     if (!this.made.has(dir)) this.makeDir(dir);
     if (!existsSync(join(dir, META))) put(dir, join(dir, META), Buffer.from(JSON.stringify(rest, null, 2) + '\n'));
-    const before = readCurrent(this.dir(meta.method));
-    put(dir, join(dir, USED_FILE), Buffer.from(`${Date.now()}\n`));
+    const { version: before, used } = lastUsedVersion(this.dir(meta.method));
+    // Later than any mark already there: two versions used within one millisecond still say which came last.
+    put(dir, join(dir, USED_FILE), Buffer.from(`${Math.max(Date.now(), used + 1)}\n`));
     return before === version ? undefined : before;
   }
 

@@ -125,6 +125,11 @@ export function readMeta(versionPath: string): VersionMeta | undefined {
 
 /** The version a program used last: the one whose `used` marker holds the latest time. */
 export function readCurrent(methodPath: string): string | undefined {
+  return lastUsedVersion(methodPath).version;
+}
+
+/** The version a program used last, and when (its `used` time; -Infinity when none has said). */
+export function lastUsedVersion(methodPath: string): { version: string | undefined; used: number } {
   let current: string | undefined;
   let latest = -Infinity;
   for (const d of dirents(methodPath)) {
@@ -135,7 +140,7 @@ export function readCurrent(methodPath: string): string | undefined {
       current = d.name;
     }
   }
-  return current;
+  return { version: current, used: latest };
 }
 
 /** When a program last used a version, or undefined when none has said. */
