@@ -1,8 +1,11 @@
 import { tmpdir } from 'node:os';
+import { coldCases } from './cases/cold';
 import { hashingCases } from './cases/hashing';
 import { hitCases } from './cases/hit';
+import { manyCases } from './cases/many';
 import { missCases } from './cases/miss';
 import { peerCases } from './cases/peers';
+import { pythonPeerCases } from './cases/python-peers';
 import { redisCases } from './cases/redis';
 import { scaleCases } from './cases/scale';
 import { stateCases } from './cases/state';
@@ -22,6 +25,9 @@ const CASES: readonly { readonly ids: readonly string[]; readonly run: (ctx: Con
   { ids: ['8'], run: redisCases },
   { ids: ['9'], run: versionCases },
   { ids: ['10'], run: stateCases },
+  { ids: ['11'], run: coldCases },
+  { ids: ['12'], run: manyCases },
+  { ids: ['13'], run: pythonPeerCases },
 ];
 
 function parse(argv: readonly string[]): { quick: boolean; json?: string; only?: Set<string>; dir: string; redis?: string } {

@@ -1,4 +1,4 @@
-import { memorious } from '../../src';
+import { memorious, Memorious } from '../../src';
 import { float64s, MiB, onlyRecord, readFloor, withTempCache, type Context } from '../fixtures';
 import { measure, type Subject } from '../measure';
 import type { Row } from '../report';
@@ -40,7 +40,18 @@ export async function hitCases(ctx: Context): Promise<Row[]> {
   await withTempCache(ctx.base, 'hit-sync', async () => {
     const { funes, floor } = smallHit();
     const [f, r] = await measure([funes, floor], ctx.plan);
-    rows.push({ id: '1', label: 'small hit, sync', subject: f!, reference: r!, referenceLabel: floor.label, target: { max: 2 } });
+    rows.push({ id: '1', label: 'small hit, sync, repeated (memory tier)', subject: f!, reference: r!, referenceLabel: floor.label, target: { max: 0.8 } });
+  });
+  await withTempCache(ctx.base, 'hit-disk', async () => {
+    // The same hit with the memory tier off: every hit reads its file, as the first one does.
+    Memorious.configure({ memoryBytes: 0 });
+    try {
+      const { funes, floor } = smallHit();
+      const [f, r] = await measure([funes, floor], ctx.plan);
+      rows.push({ id: '1d', label: 'small hit, sync, from disk (memory tier off)', subject: f!, reference: r!, referenceLabel: floor.label, target: { max: 2 } });
+    } finally {
+      Memorious.configure({ memoryBytes: undefined });
+    }
   });
   await withTempCache(ctx.base, 'hit-async', async () => {
     const hits = new Hits();

@@ -1,0 +1,114 @@
+/**
+ * Case 12's child: one of several processes working one cache at once. As `funes`, it calls
+ * a memorized function: hits of records every process shares, misses of keys its own,
+ * and misses of keys every process wants at once (which the cache's lock computes once).
+ * As `floor`, it does the same mix by hand: reads and deserializes the shared records, and
+ * writes its own records to a temp file renamed into one folder. Runs until `until` (ms
+ * since the epoch), then prints what it saw as JSON.
+ *
+ * Usage: node many.js <funes|floor> <dir> <worker> <shared> <startAt> <until>
+ */
+import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import { Memorious, memorious } from '../../src';
+
+/** Every computation is logged, by key, so the parent can count duplicates. */
+let log: string | undefined;
+/** Whether the call being timed computed (a miss) or was served a record (a hit). */
+let computed = false;
+
+/** The memorized function every process calls; `lock` so that a shared miss is computed once. */
+export const point = memorious({ name: 'manyPoint', lock: true })(function manyPoint(kind: string, i: number): { kind: string; i: number; sq: number } {
+  computed = true;
+  if (log) appendFileSync(log, `${kind}:${i}\n`);
+  return { kind, i, sq: i * i };
+});
+
+export interface WorkerReport {
+  readonly hits: number[];
+  readonly misses: number[];
+  /** Calls of a key another process was computing: served its record once the lock was free. */
+  readonly waits: number[];
+  readonly errors: string[];
+  readonly wrong: number;
+  readonly ops: number;
+  readonly ms: number;
+}
+
+/** The mix: of every 10 operations, 6 hits of shared records, 2 misses of own keys, 2 of keys all processes want. */
+function kindOf(n: number): 'hit' | 'own' | 'contended' {
+  const k = n % 10;
+  return k < 6 ? 'hit' : k < 8 ? 'own' : 'contended';
+}
+
+function main(): void {
+  const [role, dir, workerText, sharedText, startText, untilText] = process.argv.slice(2);
+  const startAt = Number(startText);
+  const worker = Number(workerText);
+  const shared = Number(sharedText);
+  const until = Number(untilText);
+  const hits: number[] = [];
+  const misses: number[] = [];
+  const waits: number[] = [];
+  const errors: string[] = [];
+  let wrong = 0;
+  let n = 0;
+  let own = 0;
+  let contended = 0;
+  const floorDir = join(dir!, 'floor');
+  const sharedFiles = role === 'floor' ? readFileSync(join(dir!, 'shared.txt'), 'utf8').split('\n').filter(Boolean) : [];
+  if (role === 'funes') {
+    Memorious.configure({ cacheDir: join(dir!, 'cache') });
+    log = join(dir!, `computed-${worker}.log`);
+  } else {
+    mkdirSync(floorDir, { recursive: true });
+  }
+  // Start together, so that the processes overlap from the first operation.
+  while (Date.now() < startAt) {
+    // spin
+  }
+  const start = performance.now();
+  while (Date.now() < until) {
+    const kind = kindOf(n++);
+    let waited = false;
+    const t0 = performance.now();
+    try {
+      if (role === 'funes') {
+        const [k, i] = kind === 'hit' ? ['shared', (n * 7919) % shared] : kind === 'own' ? [`w${worker}`, own++] : ['contended', contended++];
+        computed = false;
+        const out = point(k, i);
+        // A key every process wants is a miss for the one that computes it; the others wait for its record.
+        waited = kind === 'contended' && !computed;
+        if (out.kind !== k || out.i !== i || out.sq !== i * i) wrong++;
+      } else if (kind === 'hit') {
+        const i = (n * 7919) % shared;
+        const out = (deserialize(readFileSync(sharedFiles[i]!)) as { output: { i: number } }).output;
+        if (out.i !== i) wrong++;
+      } else {
+        const i = kind === 'own' ? own++ : contended++;
+        const name = kind === 'own' ? `w${worker}-${i}` : `c-${i}`;
+        const key = createHash('sha256').update(`${name}`).digest('hex');
+        const bytes = serialize({ input: { kind, i }, output: { kind, i, sq: i * i }, time: 0, key, created: Date.now() });
+        // A miss looks first, then writes aside and renames into the one folder.
+        try {
+          readFileSync(join(floorDir, `${key}.bin`));
+        } catch {
+          // Not there: the usual case.
+        }
+        const tmp = join(floorDir, `.tmp-${process.pid}-${i}-${kind}`);
+        writeFileSync(tmp, bytes);
+        renameSync(tmp, join(floorDir, `${key}.bin`));
+      }
+    } catch (error) {
+      errors.push(error instanceof Error ? error.message : String(error));
+    }
+    const us = (performance.now() - t0) * 1000;
+    (kind === 'hit' ? hits : waited ? waits : misses).push(us);
+  }
+  const report: WorkerReport = { hits, misses, waits, errors, wrong, ops: n, ms: performance.now() - start };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+if (require.main === module) main();
