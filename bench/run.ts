@@ -3,6 +3,7 @@ import { coldCases } from './cases/cold';
 import { hashingCases } from './cases/hashing';
 import { hitCases } from './cases/hit';
 import { manyCases } from './cases/many';
+import { millionCases } from './cases/million';
 import { missCases } from './cases/miss';
 import { peerCases } from './cases/peers';
 import { pythonPeerCases } from './cases/python-peers';
@@ -28,6 +29,7 @@ const CASES: readonly { readonly ids: readonly string[]; readonly run: (ctx: Con
   { ids: ['11'], run: coldCases },
   { ids: ['12'], run: manyCases },
   { ids: ['13'], run: pythonPeerCases },
+  { ids: ['14'], run: millionCases },
 ];
 
 function parse(argv: readonly string[]): { quick: boolean; json?: string; only?: Set<string>; dir: string; redis?: string } {
