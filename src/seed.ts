@@ -74,6 +74,8 @@ export function withSeedScope<T>(seed: GlobalSeed, fn: () => T): T {
 export function splitSeed(args: unknown[]): { args: unknown[]; seed: GlobalSeed | undefined } {
   const last = args[args.length - 1];
   if (typeof last !== 'object' || last === null) return { args, seed: undefined };
+  // Most last arguments are data: one own-property test says so before any listing.
+  if (!Object.prototype.hasOwnProperty.call(last, 'global_seed')) return { args, seed: undefined };
   const proto = Object.getPrototypeOf(last) as unknown;
   if (proto !== Object.prototype && proto !== null) return { args, seed: undefined };
   const keys = Reflect.ownKeys(last);

@@ -15,7 +15,11 @@ export function ownNames(value: object): string[] {
   if (Array.isArray(value) || types.isStringObject(value)) {
     const length = (value as { length: number }).length;
     if (length > 256 && !inspectShowsMore(value, length)) return [];
-    return Object.getOwnPropertyNames(value).filter((name) => name !== 'length' && !isIndex(name));
+    const names = Object.getOwnPropertyNames(value);
+    // Own keys come indices first, then strings in creation order, `length` the first of them:
+    // an array whose last name is `length` has no other.
+    if (names[names.length - 1] === 'length') return [];
+    return names.filter((name) => name !== 'length' && !isIndex(name));
   }
   if (ArrayBuffer.isView(value) && !types.isDataView(value)) {
     // Only the enumerable ones, at any length: `util.inspect` shows no others cheaply.
@@ -57,7 +61,17 @@ export function refused(value: object): string | undefined {
   if (types.isGeneratorObject(value) || types.isMapIterator(value) || types.isSetIterator(value)) {
     return 'is an iterator, whose position no key can read; pass the values instead';
   }
-  const tag = Object.prototype.toString.call(value);
+  // The tag comes from the prototype unless the value carries its own: looked up once per prototype.
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto === null || Object.prototype.hasOwnProperty.call(value, Symbol.toStringTag)) return refusedByTag(Object.prototype.toString.call(value));
+  let why = tagRefusals.get(proto);
+  if (why === undefined) tagRefusals.set(proto, (why = refusedByTag(Object.prototype.toString.call(value)) ?? null));
+  return why ?? undefined;
+}
+
+const tagRefusals = new WeakMap<object, string | null>();
+
+function refusedByTag(tag: string): string | undefined {
   if (/ Iterator\]$|^\[object Iterator Helper\]$|^\[object (?:Async)?Generator\]$/.test(tag)) {
     return 'is an iterator, whose position no key can read; pass the values instead';
   }
