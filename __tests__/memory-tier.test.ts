@@ -27,6 +27,18 @@ class Tiered {
   }
 
   @memorious
+  flat(x: number): { x: number; name: string } {
+    runs++;
+    return { x, name: `p${x}` };
+  }
+
+  @memorious
+  tagged(x: number): number[] {
+    runs++;
+    return Object.assign([x, x], { tag: 'kept' });
+  }
+
+  @memorious
   async later(x: number): Promise<number[]> {
     runs++;
     return [x];
@@ -90,6 +102,21 @@ describe('the memory tier', () => {
     const out = await t.later(4);
     out.push(5);
     expect(await t.later(4)).toEqual([4]);
+  });
+
+  test('a flat record is copied too: mutating one hit changes nothing for the next; an array keeps its named properties', () => {
+    t.flat(1);
+    const first = t.flat(1);
+    first.x = 99;
+    first.name = 'changed';
+    expect(t.flat(1)).toEqual({ x: 1, name: 'p1' });
+    t.tagged(2);
+    for (let i = 0; i < 3; i++) {
+      const hit = t.tagged(2);
+      expect([...hit]).toEqual([2, 2]);
+      expect((hit as number[] & { tag?: string }).tag).toBe('kept');
+      hit.push(3);
+    }
   });
 
   test('a hit from memory gives what a hit from disk gives: a Buffer stays a Buffer, a Date a Date, each fresh', () => {

@@ -313,14 +313,11 @@ function put(dir: string, target: string, bytes: Uint8Array): void {
 
 /** The file's stat, or undefined when it cannot be had (gone, a file where a folder should be). */
 function statOf(path: string): Stats | undefined {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
+  // A missing file is no throw with throwIfNoEntry; the other faults are rare enough to keep their stack.
   try {
     return statSync(path, { throwIfNoEntry: false });
   } catch {
     return undefined;
-  } finally {
-    Error.stackTraceLimit = limit;
   }
 }
 
