@@ -17,7 +17,6 @@ import {
   statSync,
   unlinkSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs';
 import { join, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -284,19 +283,14 @@ export class FileStore implements Store {
 
 /**
  * Writes to a temporary name beside the target, then renames: readers see all or nothing.
- * The bytes go to the memory tier too, under the identity of the file they became.
+ * What was there before is no longer in the memory tier; the new bytes enter it at their
+ * first hit, since learning the new file's identity now would cost every miss two more
+ * system calls.
  */
 function put(dir: string, target: string, bytes: Uint8Array): void {
   const tmp = `${dir}${sep}${tmpBase}${(tmpCount++).toString(36)}`;
-  let ino: number;
   try {
-    const fd = openSync(tmp, 'w');
-    try {
-      for (let at = 0; at < bytes.byteLength; ) at += writeSync(fd, bytes, at, bytes.byteLength - at);
-      ino = fstatSync(fd).ino;
-    } finally {
-      closeSync(fd);
-    }
+    writeFileSync(tmp, bytes);
     renameSync(tmp, target);
   } catch (error) {
     try {
@@ -305,10 +299,9 @@ function put(dir: string, target: string, bytes: Uint8Array): void {
       // Never created, or already gone.
     }
     throw error;
+  } finally {
+    memoryTier.drop(target);
   }
-  // The rename moved the file's change time; and another process may have renamed its own over ours since.
-  const now = statOf(target);
-  if (now?.ino === ino) memoryTier.put(target, bytes, now, false);
 }
 
 /** The file's stat, or undefined when it cannot be had (gone, a file where a folder should be). */

@@ -28,7 +28,7 @@ interface Held extends FileIdentity {
 export const DEFAULT_MEMORY_BYTES = 64 * 2 ** 20;
 
 /**
- * The memory tier: the bytes of recently read or written record files, by path, least
+ * The memory tier: the bytes of recently read record files, by path, least
  * recently used first out, under one byte budget for the process. A file store serves a
  * repeated hit from here after one `stat` shows the file unchanged, and decodes the bytes
  * afresh for each hit, so a caller that mutates an output never changes the next hit's.
