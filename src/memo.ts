@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { types } from 'node:util';
 import { noteVersion, readRecord, writeRecord } from './cache-io';
 import { cacheMode, storeFor, type CacheMode } from './config';
 import { FunesError, warnOnce } from './errors';
@@ -10,12 +9,13 @@ import { warnHidden, warnOverride } from './version/warnings';
 import { callKey, excludeFromKeyTime, keyParts, type CallKey, type IgnoredPath } from './key/call-key';
 import { explainMiss } from './key/explain';
 import { readsCallThis } from './key/code';
-import { keyOf } from './key/key-of';
 import { claimName } from './name-clash';
 import { snapshotInput } from './input-snapshot';
 import { parseDuration } from './limits';
 import type { MemoriousOptions } from './options';
-import { bindArguments, ignoredPath, readParams, type Param } from './params';
+import { bindArguments, ignoredPath, type Param } from './params';
+import { memorizable } from './memorizable';
+import { wrap } from './wrapper';
 import { log } from './log';
 import { FORMAT, type StoredRecord } from './record';
 import { register, registered, type RegisteredMethod } from './registry';
@@ -77,30 +77,8 @@ export class MemoMethod implements RegisteredMethod {
     private readonly options: MemoriousOptions,
     readonly plain = false,
   ) {
-    if (types.isGeneratorFunction(original)) {
-      throw new FunesError(
-        'FUNES_NOT_A_METHOD',
-        `memorious cannot memorize the generator '${String(member)}': what it returns is an iterator, used up once, not a result; ` +
-          'memorize a function that collects its values (an array) instead',
-      );
-    }
-    const parsed = readParams(original);
-    if (!parsed) {
-      const native = /\{\s*\[native code\]\s*\}\s*$/.test(Function.prototype.toString.call(original));
-      throw new FunesError(
-        'FUNES_UNPARSABLE',
-        native
-          ? `memorious cannot read '${String(member)}': it is a bound or built-in function, whose source JavaScript does not show; memorize the function itself, then bind the memorized one (memorious(f).bind(obj))`
-          : `@memorious cannot read the parameter list of '${String(member)}'`,
-      );
-    }
+    const parsed = memorizable(original, member);
     const params = parsed.params;
-    if (params.some((p) => p.name === 'global_seed')) {
-      throw new FunesError(
-        'FUNES_BAD_OPTION',
-        `'${String(member)}' has a parameter named global_seed, which funes reserves for the seed option; rename it`,
-      );
-    }
     this.params = params;
     this.paramNames = params.map((p) => p.name);
     // A name the compiled code lacks may be a parameter a compiler renamed: the source decides, at the first call.
@@ -118,26 +96,25 @@ export class MemoMethod implements RegisteredMethod {
     this.site = declarationSite();
     this.version = options.version;
     this.key = options.key;
-    const wrapper = wrap(this);
-    Object.defineProperty(wrapper, 'name', { value: plain ? String(member) : original.name });
-    // Code that reads a function's arity (argument parsers, currying helpers) sees the original's.
-    Object.defineProperty(wrapper, 'length', { value: original.length });
+    const wrapper = wrap(this, plain ? String(member) : original.name, original);
     Reflect.defineMetadata(PARAMS_METADATA, this.paramNames, wrapper);
     Reflect.defineMetadata(PARAMS_METADATA, this.paramNames, original);
-    // A memorized function held in an argument or in state is keyed by what it computes: its name and version.
-    Object.defineProperty(wrapper, keyOf, {
-      value: () => {
-        const { name, version } = this.identity();
-        const hidden = this.made!.hidden.map((h) => h.name);
-        // A closure's captured value is in no version: two closures of one factory would share a key.
-        if (hidden.length > 0) throw new Error(`the memorized ${name} reads ${hidden.join(', ')}, which its version cannot see, so its name and version do not say what it computes`);
-        return `memorized ${name} ${version}`;
-      },
-    });
     register(wrapper, this);
     this.wrapper = wrapper;
     if (plain) this.home = original;
     this.keysThis = !plain || readsCallThis(original);
+  }
+
+  /**
+   * The method as a value in another call's key: its name and version. A closure's captured
+   * value is in no version, so one whose version cannot see what it reads is refused: two
+   * closures of one factory would share a key.
+   */
+  keyText(): string {
+    const { name, version } = this.identity();
+    const hidden = this.made!.hidden.map((h) => h.name);
+    if (hidden.length > 0) throw new Error(`the memorized ${name} reads ${hidden.join(', ')}, which its version cannot see, so its name and version do not say what it computes`);
+    return `memorized ${name} ${version}`;
   }
 
   /** Legacy decorators are handed the declaring prototype (or class) itself. */
@@ -437,24 +414,4 @@ function storeId(store: Store): number {
   let id = storeIds.get(store);
   if (id === undefined) storeIds.set(store, (id = nextStoreId++));
   return id;
-}
-
-/**
- * The function that stands in for the method; it keeps the caller's `this`. An async
- * method's caller handles failures with `.catch` or `await`: a misuse it meets (a bad
- * `FUNES_MODE`, an argument no key can hold) reaches it as a rejection, not a throw.
- */
-function wrap(method: MemoMethod): (this: unknown, ...args: unknown[]) => unknown {
-  if (method.async) {
-    return function (this: unknown, ...args: unknown[]): unknown {
-      try {
-        return method.call(this, args);
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    };
-  }
-  return function (this: unknown, ...args: unknown[]): unknown {
-    return method.call(this, args);
-  };
 }

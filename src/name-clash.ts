@@ -1,5 +1,4 @@
 import { warnOnce } from './errors';
-import { MemoryStore } from './store/memory-store';
 import type { Store } from './store/types';
 import type { Site } from './version/site';
 
@@ -29,11 +28,10 @@ const claims = new Map<string, Claim[]>();
  */
 export function claimName(method: NamedMethod, name: string, version: string): void {
   const held = (claims.get(name) ?? []).filter((c) => c.method.deref() !== undefined);
-  const store = method.store();
-  const folder = store.describe(name);
+  const folder = method.store().describe(name);
   for (const claim of held) {
     const other = claim.method.deref()!;
-    if (other === method || claim.version === version || !shared(store, other.store(), name)) continue;
+    if (other === method || claim.version === version || other.store().describe(name) !== folder) continue;
     const what = method.plain ? 'function' : 'method';
     const fix = method.plain
       ? "give one of them its own name with memorious({ name: '...' })(fn)"
@@ -49,15 +47,6 @@ export function claimName(method: NamedMethod, name: string, version: string): v
   }
   held.push({ method: new WeakRef(method), version });
   claims.set(name, held);
-}
-
-/**
- * Whether two stores keep a name's records in one place: the same store, or two that
- * describe one folder or server key. Two MemoryStores describe alike but share nothing.
- */
-function shared(a: Store, b: Store, name: string): boolean {
-  if (a === b) return true;
-  return !(a instanceof MemoryStore) && !(b instanceof MemoryStore) && a.describe(name) === b.describe(name);
 }
 
 function where(site: Site | undefined): string {

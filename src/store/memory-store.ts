@@ -13,8 +13,12 @@ import type { Lock, RecordLocation, Store, StoredEntry, Usage, VersionMeta, Writ
  * class Lab { @memorious({ store }) double(x: number) { return 2 * x; } }
  * ```
  */
+let stores = 0;
+
 export class MemoryStore implements Store {
   readonly synchronous = true;
+  /** Which store of this process it is: two of them hold different records under one name. */
+  private readonly id = ++stores;
   private readonly versionsOf = new Map<string, Map<string, Map<string, { bytes: Uint8Array; expires: number }>>>();
   private readonly locks = new Set<string>();
   private readonly current = new Map<string, string>();
@@ -104,7 +108,7 @@ export class MemoryStore implements Store {
   }
 
   describe(method: string, version?: string, key?: string): string {
-    return ['memory:', method, version, key].filter((p) => p !== undefined).join('/');
+    return [`memory#${this.id}:`, method, version, key].filter((p) => p !== undefined).join('/');
   }
 
   private records(method: string, version: string, make = false): Map<string, { bytes: Uint8Array; expires: number }> | undefined {

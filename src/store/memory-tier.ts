@@ -16,10 +16,12 @@ export interface FileIdentity {
 
 interface Held extends FileIdentity {
   readonly bytes: Uint8Array;
-  /** The record decoded at its first hit from memory, when it is plain data: copied for each later hit. */
-  plain?: object | null;
-  /** Whether its input, output and parts are primitives, or objects or arrays of primitives. */
-  flat?: boolean;
+  /**
+   * How each hit gets its own record, decided at the first hit from memory: `spread` a
+   * record of primitives one level deep, `clone` other plain data, `decode` anything else
+   * from a copy of the bytes. `record` is the decoded record the first two copy.
+   */
+  copy?: { readonly how: 'spread' | 'clone'; readonly record: Record<string, unknown> } | { readonly how: 'decode' };
   /** Hit since eviction last passed it: it gets a second chance (the clock approximation of least recently used). */
   used: boolean;
 }
@@ -62,19 +64,18 @@ class MemoryTier {
     held.used = true;
     // What it holds is never handed out. v8.deserialize makes typed arrays and Buffers views
     // of the bytes it is given: each hit decodes its own copy of them.
-    if (held.plain === undefined) {
-      const record = decodeRecord(copy(held.bytes));
-      held.plain = isPlain(record, 0) && objectsKnown(record as Record<string, unknown>) ? (record as object) : null;
-      held.flat = held.plain !== null && isFlat(record as Record<string, unknown>);
-      if (held.plain === null) return record;
+    if (held.copy === undefined) {
+      const record = decodeRecord(copy(held.bytes)) as Record<string, unknown>;
+      held.copy = !isPlain(record, 0) || !objectsKnown(record) ? { how: 'decode' } : { how: isFlat(record) ? 'spread' : 'clone', record };
+      if (held.copy.how === 'decode') return record;
     }
-    if (held.plain === null) return decodeRecord(copy(held.bytes));
-    const plain = held.plain as { input?: unknown; output?: unknown; parts?: unknown };
+    if (held.copy.how === 'decode') return decodeRecord(copy(held.bytes));
+    const { record } = held.copy;
     // Strings and numbers cannot be changed: a record of them one level deep is copied by
     // spreading its objects, which costs a tenth of a clone.
-    if (held.flat) return { ...plain, input: shallow(plain.input), output: shallow(plain.output), parts: shallow(plain.parts) };
-    const { input, output, parts } = structuredClone({ input: plain.input, output: plain.output, parts: plain.parts });
-    return { ...plain, input, output, parts };
+    if (held.copy.how === 'spread') return { ...record, input: shallow(record.input), output: shallow(record.output), parts: shallow(record.parts) };
+    const { input, output, parts } = structuredClone({ input: record.input, output: record.output, parts: record.parts });
+    return { ...record, input, output, parts };
   }
 
   /** Whether anything is held for `path`: a path never held costs a hit no `stat`. */
