@@ -16,5 +16,6 @@ export const {
   decodeRecord,
   RecordEncodeError,
   RecordDecodeError,
+  serveUi,
 } = funes;
 export default funes.default;

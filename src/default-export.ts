@@ -8,6 +8,7 @@ import { decodeRecord, encodeRecord, RecordDecodeError, RecordEncodeError } from
 import { FileStore } from './store/file-store';
 import { MemoryStore } from './store/memory-store';
 import { RedisStore } from './store/redis-store';
+import { serveUi } from './ui/serve';
 
 /**
  * The whole API as one object, so that `import funes from 'funes'` works from CommonJS
@@ -28,4 +29,5 @@ export const api = {
   decodeRecord,
   RecordEncodeError,
   RecordDecodeError,
+  serveUi,
 } as const;

@@ -12,6 +12,7 @@ export type { MemoriousOptions } from './options';
 export type { FunesConfig, CacheMode } from './config';
 export type { CachedResult, StoredRecord } from './record';
 export type { GlobalSeed } from './seed';
+export { serveUi, type UiOptions, type UiServer } from './ui/serve';
 export { FileStore } from './store/file-store';
 export { MemoryStore } from './store/memory-store';
 export { RedisStore, type RedisStoreOptions, type RecordSize } from './store/redis-store';

@@ -10,4 +10,6 @@ module.exports = () => {
     cwd: root,
     stdio: 'inherit',
   });
+  // `funes ui` from the build serves its page and charting library from beside it.
+  execFileSync(process.execPath, [join(root, 'scripts', 'ui-assets.js')], { cwd: root, stdio: 'inherit' });
 };

@@ -11,6 +11,7 @@ import { ls } from './commands/ls';
 import { pruneCommand } from './commands/prune';
 import { show } from './commands/show';
 import { verify } from './commands/verify';
+import { ui } from './commands/ui';
 import { clearRedis, diffRedis, exportRedis, lsRedis, pruneRedis, showRedis, verifyRedis } from './commands/redis';
 import type { RedisTarget } from './redis';
 
@@ -131,15 +132,30 @@ export function program(setExit: (code: number) => void): Command {
       if (code !== 0) setExit(code);
     })
     .addHelpText('after', '\nExits 1 when it finds problems it did not remove.');
+
+  command(funes, 'ui', 'serve a local, read-only page of the cache: methods, versions, records as a table and a plot, diffs; it follows a running sweep')
+    .option('--port <port>', 'the port on 127.0.0.1; 0 picks a free one (default: 4747)', arg(parsePort, '--port'))
+    .option('--open', 'open the page in the default browser')
+    .action((o: { port?: number; open?: boolean }, cmd: Command) => {
+      const r = redis(cmd);
+      return ui(r ? { redis: r } : { roots: roots(cmd) }, { port: o.port ?? 4747, open: o.open });
+    })
+    .addHelpText('after', '\nIt listens on 127.0.0.1 only and answers only requests addressed to it.\nExample:\n  funes ui --dir cache --port 8080');
   return funes;
 }
 
-const DIR_HELP = 'a cache directory (default: $FUNES_CACHE_DIR, else ./cache); ls, show, diff and export take several';
+const DIR_HELP = 'a cache directory (default: $FUNES_CACHE_DIR, else ./cache); ls, show, diff, export and ui take several';
 
 // No default value: commander would print "(default: [])" in the help.
 /** Whether the method stored under `root` has a version starting with `prefix`. */
 function hasVersion(root: string, name: string, prefix: string): boolean {
   return findMethod(root, name).versions.some((v) => v.hash.startsWith(prefix.toLowerCase()));
+}
+
+function parsePort(value: string, what: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new Error(`${what} ${value} is not a port number: give 0 to 65535 (0 picks a free one)`);
+  return n;
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {

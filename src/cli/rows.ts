@@ -1,0 +1,40 @@
+import type { LoadedRecord } from './select';
+
+/** A version's records as a table: what `funes export` writes and `funes ui` shows. */
+export interface RecordRows {
+  /** Column names: the inputs, then the output, then `time`. */
+  readonly columns: string[];
+  /** How many of the columns, from the first, are inputs. */
+  readonly inputs: number;
+  /** One row per record, a cell per column; times are seconds to the microsecond. */
+  readonly rows: unknown[][];
+}
+
+/**
+ * Columns: each input by name (one column per key, `params.lr`, when every record's value
+ * of it is a plain object of primitives), then the output (likewise, `output.loss`), then
+ * time. A name that clashes with those gets `input.`.
+ */
+export function tabulate(names: readonly string[], records: readonly LoadedRecord[]): RecordRows {
+  const output = spread('output', records.map((r) => r.record.output));
+  const reserved = new Set([...output.columns, 'output', 'time']);
+  const inputs = names.map((n) => spread(reserved.has(n) ? `input.${n}` : n, records.map((r) => r.record.input[n])));
+  const inputColumns = inputs.flatMap((c) => c.columns);
+  const rows = records.map((_, i) => [...inputs.flatMap((c) => c.cells(i)), ...output.cells(i), Math.round(records[i]!.record.time * 1e6) / 1e6]);
+  return { columns: [...inputColumns, ...output.columns, 'time'], inputs: inputColumns.length, rows };
+}
+
+/** One value per record as one column, or as one column per key when every value is a flat plain object. */
+function spread(name: string, values: readonly unknown[]): { columns: string[]; cells: (i: number) => unknown[] } {
+  if (values.length === 0 || !values.every(isFlatObject)) return { columns: [name], cells: (i) => [values[i]] };
+  const keys: string[] = [];
+  for (const v of values) for (const k of Object.keys(v as object)) if (!keys.includes(k)) keys.push(k);
+  return { columns: keys.map((k) => `${name}.${k}`), cells: (i) => keys.map((k) => (values[i] as Record<string, unknown>)[k]) };
+}
+
+function isFlatObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  return Object.values(value).every((v) => v === null || (typeof v !== 'object' && typeof v !== 'function'));
+}

@@ -1,0 +1,221 @@
+import { toPlain } from '../cli/plain';
+import { versionTime, type VersionDir } from '../store/scan';
+import { diffVersions } from '../version/diff';
+import type { Catalog, CatalogMethod } from './catalog';
+import { cellText, QueryError, VersionTable } from './query';
+
+/** A request the page made wrongly, or for something that is not there: its HTTP status and a message to show. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** At most this many rows in one page, and points in one plot (spread evenly over the rows when there are more). */
+const MAX_PAGE = 500;
+const MAX_POINTS = 20_000;
+
+/**
+ * The page's read-only questions, answered from a catalog. What was read is kept until the
+ * catalog's fingerprint changes; a request names methods, versions, records and columns
+ * only by values that must match what is stored, never by a path.
+ */
+export class Api {
+  private fingerprint = '';
+  private checked = 0;
+  private listed: CatalogMethod[] | undefined;
+  private readonly tables = new Map<string, VersionTable>();
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly freshMs: number,
+  ) {}
+
+  /** The fingerprint now, read at most once per `freshMs`; a change drops what was held. */
+  async revision(): Promise<string> {
+    if (Date.now() - this.checked >= this.freshMs) {
+      const now = await this.catalog.fingerprint();
+      this.checked = Date.now();
+      if (now !== this.fingerprint) {
+        this.fingerprint = now;
+        this.listed = undefined;
+        this.tables.clear();
+      }
+    }
+    return this.fingerprint;
+  }
+
+  async overview(): Promise<unknown> {
+    const methods = await this.methods();
+    const out = [];
+    for (const m of methods) {
+      const versions = [];
+      for (const v of m.dir.versions) {
+        const t = await this.table(m, v);
+        let time = 0;
+        let first: number | null = null;
+        let last: number | null = null;
+        for (const { record } of t.loaded.records) {
+          time += record.time;
+          if (first === null || record.created < first) first = record.created;
+          if (last === null || record.created > last) last = record.created;
+        }
+        versions.push({
+          hash: v.hash,
+          current: v.hash === m.dir.current,
+          created: versionTime(v),
+          records: t.loaded.records.length,
+          invalid: t.loaded.invalid,
+          bytes: t.loaded.records.reduce((s, r) => s + r.file.size, 0),
+          time,
+          first,
+          last,
+        });
+      }
+      out.push({ id: m.id, place: m.place, name: m.dir.name, folder: m.dir.segment, current: m.dir.current ?? null, versions });
+    }
+    return { places: this.catalog.places, methods: out };
+  }
+
+  async version(params: URLSearchParams): Promise<unknown> {
+    const { method, version } = await this.pick(params);
+    const t = await this.table(method, version);
+    return {
+      method: method.dir.name,
+      id: method.id,
+      place: method.place,
+      version: version.hash,
+      current: version.hash === method.dir.current,
+      versions: method.dir.versions.map((v) => v.hash),
+      params: version.meta?.params ?? null,
+      source: version.meta?.source ?? null,
+      columns: t.columns,
+      records: t.rows.length,
+      invalid: t.loaded.invalid,
+    };
+  }
+
+  async records(params: URLSearchParams): Promise<unknown> {
+    const { method, version } = await this.pick(params);
+    const t = await this.table(method, version);
+    const sort = params.get('sort') ?? undefined;
+    if (sort !== undefined) column(t, sort);
+    const picked = select(t, params.get('q') ?? '', sort, params.get('desc') === '1');
+    const offset = count(params, 'offset', 0, Number.MAX_SAFE_INTEGER);
+    const limit = count(params, 'limit', 50, MAX_PAGE);
+    return {
+      total: t.rows.length,
+      matched: picked.length,
+      offset,
+      rows: picked.slice(offset, offset + limit).map((i) => ({ key: t.keys[i], cells: t.rows[i] })),
+    };
+  }
+
+  async record(params: URLSearchParams): Promise<unknown> {
+    const { method, version } = await this.pick(params);
+    const t = await this.table(method, version);
+    const key = required(params, 'key');
+    const i = t.rowOf(key);
+    if (i === undefined) throw new ApiError(404, `${method.dir.name} version ${version.hash} has no record ${key}`);
+    const { record, file } = t.loaded.records[i]!;
+    return { key, input: toPlain(record.input), output: toPlain(record.output), time: record.time, created: record.created, bytes: file.size };
+  }
+
+  async plot(params: URLSearchParams): Promise<unknown> {
+    const { method, version } = await this.pick(params);
+    const t = await this.table(method, version);
+    const x = column(t, required(params, 'x'));
+    const y = column(t, required(params, 'y'));
+    if (!t.columns[y]!.numeric) throw new ApiError(400, `${t.columns[y]!.name} is not numeric: pick a numeric column for y`);
+    const colorName = params.get('color');
+    const color = colorName ? column(t, colorName) : -1;
+    const picked = select(t, params.get('q') ?? '', undefined, false);
+    const step = Math.max(1, picked.length / MAX_POINTS);
+    const points = [];
+    for (let j = 0; j < picked.length; j += step) {
+      const i = picked[Math.floor(j)]!;
+      const row = t.rows[i]!;
+      if (typeof row[y] !== 'number') continue;
+      points.push({ key: t.keys[i], x: plottable(row[x]), y: row[y], color: color < 0 ? null : plottable(row[color]) });
+    }
+    return { matched: picked.length, points };
+  }
+
+  async diff(params: URLSearchParams): Promise<unknown> {
+    const method = await this.method(params);
+    const from = this.versionOf(method, required(params, 'from'));
+    const to = this.versionOf(method, required(params, 'to'));
+    const code = (v: VersionDir) => ({ hash: v.hash, source: v.meta?.source, origin: v.meta?.origin, dependencies: v.meta?.dependencies });
+    return diffVersions(method.dir.name, code(from), code(to));
+  }
+
+  private async methods(): Promise<CatalogMethod[]> {
+    await this.revision();
+    return (this.listed ??= await this.catalog.methods());
+  }
+
+  private async method(params: URLSearchParams): Promise<CatalogMethod> {
+    const id = required(params, 'method');
+    const found = (await this.methods()).find((m) => m.id === id);
+    if (!found) throw new ApiError(404, `no stored method ${id}`);
+    return found;
+  }
+
+  private versionOf(method: CatalogMethod, hash: string): VersionDir {
+    const found = method.dir.versions.find((v) => v.hash === hash);
+    if (!found) throw new ApiError(404, `${method.dir.name} has no version ${hash}`);
+    return found;
+  }
+
+  private async pick(params: URLSearchParams): Promise<{ method: CatalogMethod; version: VersionDir }> {
+    const method = await this.method(params);
+    return { method, version: this.versionOf(method, required(params, 'version')) };
+  }
+
+  private async table(method: CatalogMethod, version: VersionDir): Promise<VersionTable> {
+    const id = `${method.id}/${version.hash}`;
+    let t = this.tables.get(id);
+    if (!t) {
+      t = new VersionTable(version, await this.catalog.records(method, version));
+      this.tables.set(id, t);
+    }
+    return t;
+  }
+}
+
+function select(t: VersionTable, q: string, sort: string | undefined, descending: boolean): number[] {
+  try {
+    return t.select(q, sort, descending);
+  } catch (error) {
+    if (error instanceof QueryError) throw new ApiError(400, error.message);
+    throw error;
+  }
+}
+
+function column(t: VersionTable, name: string): number {
+  const c = t.columns.findIndex((col) => col.name === name);
+  if (c < 0) throw new ApiError(400, `no column ${name}; the columns are ${t.columns.map((col) => col.name).join(', ')}`);
+  return c;
+}
+
+/** A value the chart can place: numbers, text and booleans as they are, anything else as its text. */
+function plottable(cell: unknown): unknown {
+  return cell === null || typeof cell === 'number' || typeof cell === 'string' || typeof cell === 'boolean' ? cell : cellText(cell);
+}
+
+function required(params: URLSearchParams, name: string): string {
+  const value = params.get(name);
+  if (value === null || value === '') throw new ApiError(400, `missing ${name}`);
+  return value;
+}
+
+function count(params: URLSearchParams, name: string, fallback: number, max: number): number {
+  const text = params.get(name);
+  if (text === null) return fallback;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) throw new ApiError(400, `${name} must be a whole number`);
+  return Math.min(n, max);
+}

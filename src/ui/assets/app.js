@@ -1,0 +1,320 @@
+// The page of `funes ui`: plain DOM, every value written as text (never as HTML), every
+// query answered by the server a page at a time. Views: #/ (overview),
+// #/v/<method>/<version> (records, plot), #/diff/<method>/<from>/<to> (code side by side).
+'use strict';
+
+const main = document.getElementById('main');
+const crumbs = document.getElementById('crumbs');
+const live = document.getElementById('live');
+
+/** An element with attributes and children; strings become text nodes, so a record can never become markup. */
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (k === 'className') node.className = v;
+    else node.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === undefined || c === null || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+async function get(path, params) {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(params || {})) if (v !== undefined && v !== null && v !== '') query.set(k, String(v));
+  const res = await fetch(`${path}?${query}`, { headers: { Accept: 'application/json' } });
+  const body = await res.json();
+  if (!res.ok) throw new Error(body.error || `${res.status}`);
+  return body;
+}
+
+const formatBytes = (n) => {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return i === 0 ? `${n} B` : `${n < 10 ? n.toFixed(1) : Math.round(n)} ${units[i]}`;
+};
+const formatSeconds = (s) => (s < 1 ? `${(s * 1000).toFixed(s < 0.01 ? 2 : 0)} ms` : s < 120 ? `${s.toFixed(s < 10 ? 2 : 1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
+const formatDate = (ms) => (ms === null || ms === undefined ? '' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
+const cellText = (v) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+const short = (hash) => hash.slice(0, 12);
+const link = (href, text, attrs) => el('a', { href, ...attrs }, text);
+const route = (...parts) => `#/${parts.map(encodeURIComponent).join('/')}`;
+
+function setCrumbs(...items) {
+  crumbs.replaceChildren(...items.flatMap((item, i) => (i === 0 ? [item] : [' / ', item])));
+}
+
+function showError(error) {
+  main.replaceChildren(el('p', { className: 'error' }, error.message || String(error)), el('p', {}, link('#/', 'back to the overview')));
+}
+
+// ---- overview -------------------------------------------------------------
+
+async function overview() {
+  setCrumbs('overview');
+  const data = await get('/api/overview');
+  const body = [el('h1', {}, 'What the cache holds')];
+  if (data.methods.length === 0) body.push(el('p', { className: 'note' }, `No methods stored in ${data.places.join(', ')} yet.`));
+  for (const place of data.places) {
+    const methods = data.methods.filter((m) => m.place === place);
+    if (data.places.length > 1) body.push(el('h2', {}, place));
+    if (methods.length === 0) continue;
+    const rows = methods.flatMap((m) =>
+      m.versions.map((v, i) =>
+        el(
+          'tr',
+          { className: 'version-row', 'data-method': m.name, 'data-version': v.hash, onclick: () => (location.hash = route('v', m.id, v.hash)) },
+          el('td', { className: 'method' }, i === 0 ? m.name : ''),
+          el('td', { className: 'mono' }, link(route('v', m.id, v.hash), short(v.hash)), v.current ? el('span', { className: 'badge' }, 'current') : null),
+          el('td', { className: 'num' }, String(v.records), v.invalid ? ` (+${v.invalid} invalid)` : ''),
+          el('td', { className: 'num' }, formatBytes(v.bytes)),
+          el('td', { className: 'num' }, formatSeconds(v.time)),
+          el('td', {}, formatDate(v.first)),
+          el('td', {}, formatDate(v.last)),
+          el('td', {}, i + 1 < m.versions.length ? link(route('diff', m.id, m.versions[i + 1].hash, v.hash), 'diff with older', { onclick: (e) => e.stopPropagation() }) : ''),
+        ),
+      ),
+    );
+    body.push(
+      el(
+        'table',
+        { className: 'overview' },
+        el('thead', {}, el('tr', {}, ...['method', 'version', 'records', 'size', 'compute time', 'first written', 'last written', ''].map((h) => el('th', {}, h)))),
+        el('tbody', {}, rows),
+      ),
+    );
+  }
+  main.replaceChildren(...body);
+}
+
+// ---- a version: table and plot ------------------------------------------
+
+/** What the version view shows, kept across live refreshes. */
+const view = { id: '', version: '', q: '', sort: undefined, desc: false, offset: 0, limit: 50, x: '', y: '', color: '', mark: 'dot', picked: undefined };
+
+async function versionView(id, version, refresh) {
+  if (!refresh || view.id !== id || view.version !== version) Object.assign(view, { id, version, q: '', sort: undefined, desc: false, offset: 0, x: '', y: '', color: '', picked: undefined });
+  const info = await get('/api/version', { method: id, version });
+  setCrumbs(link('#/', 'overview'), `${info.method} ${short(version)}`);
+  const inputs = info.columns.filter((c) => c.role === 'input');
+  const numeric = info.columns.filter((c) => c.numeric && c.role !== 'input');
+  if (!info.columns.some((c) => c.name === view.x)) view.x = (inputs.find((c) => c.numeric) || inputs[0] || info.columns[0] || {}).name || '';
+  if (!numeric.some((c) => c.name === view.y)) view.y = (numeric.find((c) => c.role === 'output') || numeric[0] || {}).name || '';
+
+  const search = el('input', { type: 'search', id: 'filter', value: view.q, placeholder: 'filter: words, or lr>0.01, optimizer=adam, name:text', 'aria-label': 'filter' });
+  let typing;
+  search.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => {
+      view.q = search.value;
+      view.offset = 0;
+      void fill();
+    }, 200);
+  });
+  const versions = el(
+    'select',
+    { id: 'version', 'aria-label': 'version', onchange: (e) => (location.hash = route('v', id, e.target.value)) },
+    info.versions.map((h) => el('option', { value: h, selected: h === version }, short(h))),
+  );
+  const older = info.versions[info.versions.indexOf(version) + 1];
+  const head = el(
+    'h1',
+    {},
+    `${info.method} `,
+    el('span', { className: 'mono' }, short(version)),
+    info.current ? el('span', { className: 'badge' }, 'current') : null,
+  );
+  const tools = el(
+    'div',
+    { className: 'toolbar' },
+    el('label', {}, 'version ', versions),
+    older ? link(route('diff', id, older, version), 'diff with older version') : null,
+    search,
+    el('span', { id: 'count', className: 'note' }),
+  );
+  const tableBox = el('div', { id: 'records' });
+  const pager = el('div', { className: 'pager' });
+  const choose = (name, value, options, onchange) =>
+    el('label', {}, `${name} `, el('select', { id: `plot-${name}`, onchange }, options.map(([v, text]) => el('option', { value: v, selected: v === value }, text))));
+  const plotTools = el(
+    'div',
+    { className: 'toolbar' },
+    choose('x', view.x, info.columns.map((c) => [c.name, c.name]), (e) => ((view.x = e.target.value), void drawPlot())),
+    choose('y', view.y, numeric.map((c) => [c.name, c.name]), (e) => ((view.y = e.target.value), void drawPlot())),
+    choose('color', view.color, [['', '(none)'], ...inputs.map((c) => [c.name, c.name])], (e) => ((view.color = e.target.value), void drawPlot())),
+    choose('mark', view.mark, [['dot', 'scatter'], ['line', 'line']], (e) => ((view.mark = e.target.value), void drawPlot())),
+  );
+  const plotBox = el('div', { id: 'plot' });
+  const detail = el('pre', { className: 'record', id: 'detail' }, 'Click a row or a point to see its record.');
+  main.replaceChildren(
+    head,
+    info.invalid ? el('p', { className: 'note' }, `${info.invalid} stored entries are not valid records and are not shown; 'funes verify --fix' removes them.`) : '',
+    tools,
+    el('div', { className: 'split' }, el('div', {}, tableBox, pager), el('div', {}, plotTools, plotBox, el('h2', {}, 'Record'), detail)),
+  );
+
+  async function showRecord(key) {
+    view.picked = key;
+    for (const tr of tableBox.querySelectorAll('tr[data-key]')) tr.classList.toggle('picked', tr.dataset.key === key);
+    const r = await get('/api/record', { method: id, version, key });
+    detail.textContent = JSON.stringify({ key: r.key, input: r.input, output: r.output, time: r.time, created: formatDate(r.created), bytes: r.bytes }, null, 2);
+  }
+
+  async function fill() {
+    const page = await get('/api/records', { method: id, version, q: view.q, sort: view.sort, desc: view.desc ? 1 : undefined, offset: view.offset, limit: view.limit });
+    const header = el(
+      'tr',
+      {},
+      info.columns.map((c) =>
+        el(
+          'th',
+          {
+            className: `sortable${view.sort === c.name ? (view.desc ? ' sorted-desc' : ' sorted-asc') : ''}`,
+            'data-column': c.name,
+            title: `sort by ${c.name}`,
+            onclick: () => {
+              if (view.sort !== c.name) Object.assign(view, { sort: c.name, desc: false });
+              else if (!view.desc) view.desc = true;
+              else Object.assign(view, { sort: undefined, desc: false });
+              view.offset = 0;
+              void fill();
+            },
+          },
+          c.name,
+        ),
+      ),
+    );
+    const rows = page.rows.map((row) =>
+      el(
+        'tr',
+        { 'data-key': row.key, className: row.key === view.picked ? 'picked' : '', onclick: () => void showRecord(row.key) },
+        row.cells.map((cell, i) => el('td', { className: info.columns[i].numeric ? 'num cell' : 'cell', title: cellText(cell) }, cellText(cell))),
+      ),
+    );
+    tableBox.replaceChildren(el('table', { id: 'record-table' }, el('thead', {}, header), el('tbody', {}, rows)));
+    const last = Math.min(page.offset + page.rows.length, page.matched);
+    document.getElementById('count').textContent =
+      page.matched === 0 ? `no records match (of ${page.total})` : `${page.offset + 1}–${last} of ${page.matched}${page.matched === page.total ? '' : ` matching (${page.total} in all)`}`;
+    const pages = Math.max(1, Math.ceil(page.matched / view.limit));
+    const at = Math.floor(page.offset / view.limit) + 1;
+    pager.replaceChildren(
+      el('button', { id: 'prev', disabled: at <= 1, onclick: () => ((view.offset = Math.max(0, view.offset - view.limit)), void fill()) }, '‹ previous'),
+      `page ${at} of ${pages}`,
+      el('button', { id: 'next', disabled: at >= pages, onclick: () => ((view.offset += view.limit), void fill()) }, 'next ›'),
+      el(
+        'select',
+        { 'aria-label': 'rows per page', onchange: (e) => ((view.limit = Number(e.target.value)), (view.offset = 0), void fill()) },
+        [50, 100, 500].map((n) => el('option', { value: n, selected: n === view.limit }, `${n} per page`)),
+      ),
+    );
+    void drawPlot();
+  }
+
+  async function drawPlot() {
+    if (!view.x || !view.y) {
+      plotBox.replaceChildren(el('p', { className: 'note' }, 'No numeric output to plot: a plot needs an output (or output field) that is a number.'));
+      return;
+    }
+    const data = await get('/api/plot', { method: id, version, x: view.x, y: view.y, color: view.color, q: view.q });
+    const color = view.color ? 'color' : undefined;
+    const points = data.points;
+    const marks = [Plot.dot(points, { x: 'x', y: 'y', fill: color || 'currentColor', fillOpacity: 0.8, r: 3.5, tip: true, channels: { key: 'key' } })];
+    if (view.mark === 'line') marks.unshift(Plot.line(points, { x: 'x', y: 'y', z: color, stroke: color || 'currentColor', sort: 'x' }));
+    const chart = Plot.plot({
+      width: Math.max(320, plotBox.clientWidth || 560),
+      height: 360,
+      grid: true,
+      marginLeft: 56,
+      x: { label: view.x },
+      y: { label: view.y },
+      color: color ? { legend: true, label: view.color } : undefined,
+      marks,
+    });
+    chart.addEventListener('click', () => {
+      if (chart.value && chart.value.key) void showRecord(chart.value.key);
+    });
+    const note = points.length < data.matched ? el('p', { className: 'note' }, `${points.length} of ${data.matched} records drawn, spread evenly over them.`) : null;
+    plotBox.replaceChildren(chart, note || '');
+  }
+
+  await fill();
+  if (view.picked) await showRecord(view.picked).catch(() => (detail.textContent = 'That record is gone.'));
+}
+
+// ---- two versions' code side by side ------------------------------------
+
+/** A unified diff as two columns: removed lines on the left, added on the right, context on both. */
+function sideBySide(title, patch) {
+  const left = [el('div', { className: 'head' }, 'before')];
+  const right = [el('div', { className: 'head' }, 'after')];
+  let dels = [];
+  let adds = [];
+  const flush = () => {
+    for (let i = 0; i < Math.max(dels.length, adds.length); i++) {
+      left.push(el('div', { className: i < dels.length ? 'line del' : 'line' }, i < dels.length ? dels[i] : ''));
+      right.push(el('div', { className: i < adds.length ? 'line add' : 'line' }, i < adds.length ? adds[i] : ''));
+    }
+    dels = [];
+    adds = [];
+  };
+  for (const line of patch.split('\n')) {
+    if (line.startsWith('---') || line.startsWith('+++') || line.startsWith('Index:') || line.startsWith('\\')) continue;
+    if (line.startsWith('@@')) {
+      flush();
+      left.push(el('div', { className: 'line gap' }, line));
+      right.push(el('div', { className: 'line gap' }, line));
+    } else if (line.startsWith('-')) dels.push(line.slice(1));
+    else if (line.startsWith('+')) adds.push(line.slice(1));
+    else {
+      flush();
+      left.push(el('div', { className: 'line' }, line.slice(1)));
+      right.push(el('div', { className: 'line' }, line.slice(1)));
+    }
+  }
+  flush();
+  return [el('h2', {}, title), el('div', { className: 'diff' }, el('div', { className: 'side' }, left), el('div', { className: 'side' }, right))];
+}
+
+async function diffView(id, from, to) {
+  const [d, info] = await Promise.all([get('/api/diff', { method: id, from, to }), get('/api/version', { method: id, version: to })]);
+  setCrumbs(link('#/', 'overview'), link(route('v', id, to), `${d.method} ${short(to)}`), 'diff');
+  const pick = (name, value, other) =>
+    el(
+      'select',
+      { id: `diff-${name}`, 'aria-label': name, onchange: (e) => (location.hash = name === 'from' ? route('diff', id, e.target.value, other) : route('diff', id, other, e.target.value)) },
+      info.versions.map((h) => el('option', { value: h, selected: h === value }, short(h))),
+    );
+  const body = [el('h1', {}, `${d.method}: what changed`), el('div', { className: 'toolbar' }, el('label', {}, 'from ', pick('from', from, to)), el('label', {}, 'to ', pick('to', to, from)))];
+  if (d.changed.length + d.added.length + d.removed.length === 0) {
+    body.push(el('p', { className: 'note' }, 'No difference in the recorded code (the versions differ in options, format, or what older metadata did not record).'));
+  }
+  const where = (x) => `${x.kind} ${x.name}${x.file ? ` (${x.file})` : ''}`;
+  for (const c of d.changed) body.push(...sideBySide(`changed ${where(c)}`, c.patch));
+  for (const a of d.added) body.push(...sideBySide(`added ${where(a)}`, a.text.split('\n').map((l) => `+${l}`).join('\n')));
+  for (const r of d.removed) body.push(...sideBySide(`removed ${where(r)}`, r.text.split('\n').map((l) => `-${l}`).join('\n')));
+  main.replaceChildren(...body);
+}
+
+// ---- routing and live updates -------------------------------------------
+
+let rendering = Promise.resolve();
+
+function render(refresh) {
+  const parts = location.hash.replace(/^#\/?/, '').split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const go = parts[0] === 'v' && parts.length === 3 ? () => versionView(parts[1], parts[2], refresh)
+    : parts[0] === 'diff' && parts.length === 4 ? () => diffView(parts[1], parts[2], parts[3])
+    : () => overview();
+  rendering = rendering.then(go).catch(showError).then(() => document.body.setAttribute('data-rendered', String(Date.now())));
+}
+
+window.addEventListener('hashchange', () => render(false));
+const events = new EventSource('/api/events');
+events.addEventListener('open', () => live.classList.add('on'));
+events.addEventListener('error', () => live.classList.remove('on'));
+events.addEventListener('change', () => render(true));
+render(false);

@@ -1,0 +1,144 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkRecordFile } from '../maintenance/read';
+import { scanCache, scanVersion, USED_FILE, type MethodDir, type VersionDir } from '../store/scan';
+import type { RedisStore } from '../store/redis-store';
+import { findRedisMethod, loadRedisRecords, scanRedis, type RedisTarget } from '../cli/redis';
+import type { LoadedRecord } from '../cli/select';
+
+/** One stored method as the page knows it: where it is, and an id that names it in requests. */
+export interface CatalogMethod {
+  /** `<place index>:<folder>`: the only way a request names a method. */
+  readonly id: string;
+  /** Which cache directory (or Redis) it is in, as the user gave it. */
+  readonly place: string;
+  readonly dir: MethodDir;
+}
+
+/** A version's valid records, oldest first, and how many stored entries were not valid records. */
+export interface VersionRecords {
+  readonly records: readonly LoadedRecord[];
+  readonly invalid: number;
+}
+
+/**
+ * What the page reads: the methods of every cache it was given, a version's records, and a
+ * fingerprint that changes when anything stored changes. Read-only: nothing here writes.
+ */
+export interface Catalog {
+  readonly places: readonly string[];
+  methods(): Promise<CatalogMethod[]>;
+  records(method: CatalogMethod, version: VersionDir): Promise<VersionRecords>;
+  /** Changes whenever a record, version or current marker is added, replaced or removed. */
+  fingerprint(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Cache directories. A version's records are read once and kept; when its folder changes
+ * (funes writes by renaming into it, so any write moves the folder's mtime) the folder is
+ * listed again and only files whose size or mtime moved are read again.
+ */
+export class FileCatalog implements Catalog {
+  private readonly loaded = new Map<string, { mtimeMs: number; files: Map<string, { size: number; mtimeMs: number; record: LoadedRecord | null }> }>();
+
+  constructor(readonly places: readonly string[]) {}
+
+  async methods(): Promise<CatalogMethod[]> {
+    return this.places.flatMap((root, i) => scanCache(root).methods.map((dir) => ({ id: `${i}:${dir.segment}`, place: root, dir })));
+  }
+
+  async records(_method: CatalogMethod, version: VersionDir): Promise<VersionRecords> {
+    const dirMtime = mtime(version.path);
+    let held = this.loaded.get(version.path);
+    if (held === undefined || held.mtimeMs !== dirMtime) {
+      const scanned = scanVersion(version.path);
+      const files = new Map<string, { size: number; mtimeMs: number; record: LoadedRecord | null }>();
+      for (const file of scanned.records) {
+        const before = held?.files.get(file.key);
+        if (before && before.size === file.size && before.mtimeMs === file.mtimeMs) {
+          files.set(file.key, before);
+          continue;
+        }
+        const read = checkRecordFile(file, scanned.hash, join(version.path, '..').split(/[\\/]/).pop()!);
+        if (read === undefined) continue;
+        files.set(file.key, { size: file.size, mtimeMs: file.mtimeMs, record: read.record ? { file, record: read.record } : null });
+      }
+      held = { mtimeMs: dirMtime, files };
+      this.loaded.set(version.path, held);
+    }
+    const records: LoadedRecord[] = [];
+    let invalid = 0;
+    for (const f of held.files.values()) {
+      if (f.record) records.push(f.record);
+      else invalid++;
+    }
+    records.sort((a, b) => a.record.created - b.record.created || (a.file.key < b.file.key ? -1 : 1));
+    return { records, invalid };
+  }
+
+  async fingerprint(): Promise<string> {
+    // Folders' mtimes and the used markers: a few system calls per version, whatever the record count.
+    const parts: string[] = [];
+    for (const root of this.places) {
+      parts.push(`${root}@${mtime(root)}`);
+      for (const m of subdirs(root)) {
+        const mp = join(root, m);
+        parts.push(`${m}@${mtime(mp)}`);
+        for (const v of subdirs(mp)) parts.push(`${v}@${mtime(join(mp, v))}:${mtime(join(mp, v, USED_FILE))}`);
+      }
+    }
+    return parts.join('\n');
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** A RedisStore, read through the same listing the CLI's `--redis` commands use. */
+export class RedisCatalog implements Catalog {
+  readonly places: readonly string[];
+
+  constructor(
+    private readonly store: RedisStore,
+    target: RedisTarget,
+  ) {
+    this.places = [`${target.url} (prefix ${target.prefix})`];
+  }
+
+  async methods(): Promise<CatalogMethod[]> {
+    return (await scanRedis(this.store)).map((dir) => ({ id: `0:${dir.segment}`, place: this.places[0]!, dir }));
+  }
+
+  async records(method: CatalogMethod, version: VersionDir): Promise<VersionRecords> {
+    const fresh = await findRedisMethod(this.store, method.dir.name);
+    return loadRedisRecords(this.store, fresh, fresh.versions.find((v) => v.hash === version.hash) ?? version);
+  }
+
+  async fingerprint(): Promise<string> {
+    const methods = await scanRedis(this.store);
+    return JSON.stringify(methods.map((m) => [m.segment, m.current, m.versions.map((v) => [v.hash, v.records.map((r) => `${r.key}:${r.size}`).join(',')])]));
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+}
+
+function mtime(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return -1;
+  }
+}
+
+function subdirs(path: string): string[] {
+  try {
+    return readdirSync(path, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+      .map((d) => d.name)
+      .sort();
+  } catch {
+    return [];
+  }
+}
