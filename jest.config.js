@@ -18,9 +18,11 @@ const project = (displayName, tsconfig, testPathIgnorePatterns = []) => ({
 module.exports = {
   projects: [
     project('stage3', '<rootDir>/tsconfig.json'),
-    // The demo compiles with its own tsconfig, whatever the project's decorators: one run is enough.
-    project('legacy', '<rootDir>/tsconfig.legacy.json', ['/__tests__/demo\\.test\\.ts$']),
+    // The demo compiles with its own tsconfig, and the page of `funes ui` reads a cache, not
+    // decorators: one run of each is enough.
+    project('legacy', '<rootDir>/tsconfig.legacy.json', ['/__tests__/demo\\.test\\.ts$', '/__tests__/ui[^/]*\\.test\\.ts$']),
   ],
   globalSetup: '<rootDir>/__tests__/helpers/global-setup.js',
+  globalTeardown: '<rootDir>/__tests__/helpers/global-teardown.js',
   testTimeout: 60000,
 };

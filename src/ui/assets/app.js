@@ -95,7 +95,7 @@ async function overview() {
 // ---- a version: table and plot ------------------------------------------
 
 /** What the version view shows, kept across live refreshes. */
-const view = { id: '', version: '', q: '', sort: undefined, desc: false, offset: 0, limit: 50, x: '', y: '', color: '', mark: 'dot', picked: undefined };
+const view = { id: '', version: '', q: '', sort: undefined, desc: false, offset: 0, limit: 50, x: '', y: '', color: '', mark: 'dot', scale: 'linear', picked: undefined };
 
 async function versionView(id, version, refresh) {
   if (!refresh || view.id !== id || view.version !== version) Object.assign(view, { id, version, q: '', sort: undefined, desc: false, offset: 0, x: '', y: '', color: '', picked: undefined });
@@ -148,6 +148,7 @@ async function versionView(id, version, refresh) {
     choose('y', view.y, numeric.map((c) => [c.name, c.name]), (e) => ((view.y = e.target.value), void drawPlot())),
     choose('color', view.color, [['', '(none)'], ...inputs.map((c) => [c.name, c.name])], (e) => ((view.color = e.target.value), void drawPlot())),
     choose('mark', view.mark, [['dot', 'scatter'], ['line', 'line']], (e) => ((view.mark = e.target.value), void drawPlot())),
+    choose('scale', view.scale, [['linear', 'linear'], ['log-x', 'log x'], ['log-y', 'log y'], ['log-xy', 'log x and y']], (e) => ((view.scale = e.target.value), void drawPlot())),
   );
   const plotBox = el('div', { id: 'plot' });
   const detail = el('pre', { className: 'record', id: 'detail' }, 'Click a row or a point to see its record.');
@@ -230,8 +231,8 @@ async function versionView(id, version, refresh) {
       height: 360,
       grid: true,
       marginLeft: 56,
-      x: { label: view.x },
-      y: { label: view.y },
+      x: { label: view.x, type: view.scale.startsWith('log-x') ? 'log' : undefined },
+      y: { label: view.y, type: view.scale === 'log-y' || view.scale === 'log-xy' ? 'log' : undefined },
       color: color ? { legend: true, label: view.color } : undefined,
       marks,
     });
@@ -263,7 +264,7 @@ function sideBySide(title, patch) {
     adds = [];
   };
   for (const line of patch.split('\n')) {
-    if (line.startsWith('---') || line.startsWith('+++') || line.startsWith('Index:') || line.startsWith('\\')) continue;
+    if (line === '' || line.startsWith('---') || line.startsWith('+++') || line.startsWith('Index:') || line.startsWith('\\')) continue;
     if (line.startsWith('@@')) {
       flush();
       left.push(el('div', { className: 'line gap' }, line));
