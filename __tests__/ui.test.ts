@@ -53,6 +53,7 @@ function run(scale: number, grid: number[][], squares = 0): void {
 
 const SQUARES = 1200;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's JSON, read field by field in the tests
 async function json(path: string): Promise<any> {
   const res = await fetch(ui.url + path.replace(/^\//, ''));
   return res.json();
@@ -90,6 +91,35 @@ function pageErrors(page: Page): string[] {
 async function column(page: Page, name: string): Promise<string[]> {
   const index = await page.$$eval('#record-table thead th', (ths, n) => ths.findIndex((th) => th.getAttribute('data-column') === n), name);
   return page.$$eval(`#record-table tbody tr td:nth-child(${index + 1})`, (tds) => tds.map((td) => td.textContent ?? ''));
+}
+
+const ROWS = '#record-table tbody tr';
+const DOTS = '#plot svg g[aria-label="dot"] circle';
+
+/** The page's document, typed just enough: the tests compile without the DOM's types. */
+interface Doc {
+  querySelectorAll(selector: string): { length: number };
+  getElementById(id: string): { textContent: string | null } | null;
+}
+
+/** Waits until `selector` matches `n` elements. */
+async function waitCount(page: Page, selector: string, n: number, timeout = 10_000): Promise<void> {
+  await page.waitForFunction(
+    ([sel, count]) => (globalThis as unknown as { document: Doc }).document.querySelectorAll(sel as string).length === count,
+    [selector, n] as const,
+    { timeout },
+  );
+}
+
+/** Waits until the text of the element with `id` includes, or starts with, `text`. */
+async function waitText(page: Page, id: string, how: 'includes' | 'startsWith', text: string): Promise<void> {
+  await page.waitForFunction(
+    ([where, mode, want]) => {
+      const got = (globalThis as unknown as { document: Doc }).document.getElementById(where)?.textContent ?? '';
+      return mode === 'includes' ? got.includes(want) : got.startsWith(want);
+    },
+    [id, how, text] as const,
+  );
 }
 
 async function rowCount(page: Page): Promise<number> {
@@ -136,26 +166,26 @@ describe('funes ui in a browser', () => {
     expect(descending).toEqual([...ascending].reverse());
 
     await page.fill('#filter', 'params.depth=4');
-    await page.waitForFunction(() => document.querySelectorAll('#record-table tbody tr').length === 5);
+    await waitCount(page, ROWS, 5);
     expect(new Set(await column(page, 'params.depth'))).toEqual(new Set(['4']));
-    await page.waitForFunction(() => document.querySelectorAll('#plot svg g[aria-label="dot"] circle').length === 5);
+    await waitCount(page, DOTS, 5);
 
     await page.fill('#filter', 'params.lr>0.02 params.depth<5');
-    await page.waitForFunction(() => document.querySelectorAll('#record-table tbody tr').length === 4);
+    await waitCount(page, ROWS, 4);
     expect((await column(page, 'params.lr')).map(Number).every((lr) => lr > 0.02)).toBe(true);
     expect(await page.textContent('#count')).toContain('of 4 matching (15 in all)');
 
     // Colour by an input, then pick a point: its record is shown.
     await page.fill('#filter', '');
-    await page.waitForFunction(() => document.querySelectorAll('#record-table tbody tr').length === 15);
+    await waitCount(page, ROWS, 15);
     await page.selectOption('#plot-color', 'params.depth');
-    await page.waitForFunction(() => document.querySelector('#plot figure, #plot svg') !== null && document.querySelectorAll('#plot svg g[aria-label="dot"] circle').length === 15);
+    await waitCount(page, DOTS, 15);
     const circle = page.locator('#plot svg g[aria-label="dot"] circle').first();
     const box = (await circle.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.waitForSelector('#plot svg g[aria-label="tip"] text');
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForFunction(() => (document.getElementById('detail')?.textContent ?? '').includes('"key"'));
+    await waitText(page, 'detail', 'includes', '"key"');
     const detail = JSON.parse((await page.textContent('#detail'))!);
     expect(detail.input.params).toHaveProperty('lr');
     expect(typeof detail.output.loss).toBe('number');
@@ -175,13 +205,13 @@ describe('funes ui in a browser', () => {
     await page.waitForSelector('th.sorted-asc[data-column="i"]');
     expect((await column(page, 'i')).slice(0, 3)).toEqual(['0', '1', '2']);
     await page.click('#next');
-    await page.waitForFunction(() => document.getElementById('count')?.textContent?.startsWith('51–100'));
+    await waitText(page, 'count', 'startsWith', '51–100');
     expect(await column(page, 'i')).toEqual(Array.from({ length: 50 }, (_, k) => String(50 + k)));
     expect(await rowCount(page)).toBe(50);
     await page.click('#prev');
-    await page.waitForFunction(() => document.getElementById('count')?.textContent?.startsWith('1–50'));
+    await waitText(page, 'count', 'startsWith', '1–50');
     // The plot takes every point (up to its limit), the table only its page.
-    await page.waitForFunction((n) => document.querySelectorAll('#plot svg g[aria-label="dot"] circle').length === n, SQUARES);
+    await waitCount(page, DOTS, SQUARES);
     expect(await rowCount(page)).toBe(50);
     // The API never sends more than a page, however many are asked for.
     const all = await json(`/api/records?method=${encodeURIComponent(square.id)}&version=${square.versions[0].hash}&limit=100000`);
@@ -207,11 +237,11 @@ describe('funes ui in a browser', () => {
   test('a record written while the page is open appears without a reload', async () => {
     const page = await open(`#/v/${encodeURIComponent('0:Sweep.fit')}/${v1}`);
     await page.waitForSelector('#live.on');
-    await page.waitForFunction(() => document.querySelectorAll('#record-table tbody tr').length === 15);
+    await waitCount(page, ROWS, 15);
     run(1000, [[0.5, 16]]);
-    await page.waitForFunction(() => document.querySelectorAll('#record-table tbody tr').length === 16, undefined, { timeout: 15_000 });
+    await waitCount(page, ROWS, 16, 15_000);
     expect(await column(page, 'params.lr')).toContain('0.5');
-    await page.waitForFunction(() => document.querySelectorAll('#plot svg g[aria-label="dot"] circle').length === 16);
+    await waitCount(page, DOTS, 16);
     await page.screenshot({ path: join(SCREENSHOTS, 'live.png') });
     expect(pageErrors(page)).toEqual([]);
     await page.close();
@@ -226,9 +256,9 @@ describe('funes ui in a browser', () => {
     expect(cells).toContain('<img src=x onerror="window.__pwned = 2">');
     expect(cells).toContain('<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">');
     await page.click('#record-table tbody tr');
-    await page.waitForFunction(() => (document.getElementById('detail')?.textContent ?? '').includes('__pwned'));
+    await waitText(page, 'detail', 'includes', '__pwned');
     expect(await page.locator('main img, main script').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
     await page.close();
   });
 });

@@ -34,7 +34,8 @@ function spread(name: string, values: readonly unknown[]): { columns: string[]; 
 
 function isFlatObject(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
+  // Object.prototype of any realm: a record decoded in another (a test runner's) is still plain.
+  const proto = Object.getPrototypeOf(value) as { constructor?: unknown } | null;
+  if (proto !== null && !(Object.getPrototypeOf(proto) === null && typeof proto.constructor === 'function' && proto.constructor.name === 'Object')) return false;
   return Object.values(value).every((v) => v === null || (typeof v !== 'object' && typeof v !== 'function'));
 }

@@ -1,0 +1,133 @@
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { memorious, Memorious, RedisStore, serveUi } from '../src';
+import { tempCache, tempDir } from './helpers/cache';
+import { funes } from './helpers/cli';
+import { startUi } from './helpers/browser';
+import { haveRedisServer, useRedisServer } from './helpers/redis';
+
+/** `funes ui` and `serveUi` without a browser: starting, stopping, bad options, Redis. */
+
+const cache = tempCache();
+const elsewhere = tempDir();
+
+class Grid {
+  @memorious
+  cell(x: number, y: number): { sum: number; label: string } {
+    return { sum: x + y, label: `${x},${y}` };
+  }
+}
+
+beforeAll(() => {
+  const g = new Grid();
+  for (let x = 0; x < 3; x++) for (let y = 0; y < 4; y++) g.cell(x, y);
+});
+
+test('serveUi serves the cache on 127.0.0.1 until closed', async () => {
+  const ui = await serveUi({ dirs: [cache], port: 0 });
+  let closed = false;
+  try {
+    expect(ui.url).toBe(`http://127.0.0.1:${ui.port}/`);
+    const overview = (await (await fetch(`${ui.url}api/overview`)).json()) as { methods: { id: string; name: string; versions: { hash: string; records: number; current: boolean }[] }[] };
+    expect(overview.methods.map((m) => m.name)).toEqual(['Grid.cell']);
+    const [version] = overview.methods[0]!.versions;
+    expect(version!.records).toBe(12);
+    expect(version!.current).toBe(true);
+    const page = (await (
+      await fetch(`${ui.url}api/records?method=${encodeURIComponent(overview.methods[0]!.id)}&version=${version!.hash}&sort=output.sum&desc=1&limit=2`)
+    ).json()) as { matched: number; rows: { cells: unknown[] }[] };
+    expect(page).toMatchObject({ matched: 12 });
+    expect(page.rows.map((r) => r.cells.slice(0, 3))).toEqual([
+      [2, 3, 5],
+      [1, 3, 4],
+    ]);
+    await ui.close();
+    closed = true;
+    await expect(fetch(`${ui.url}api/overview`)).rejects.toThrow();
+  } finally {
+    if (!closed) await ui.close();
+  }
+});
+
+test('serveUi refuses a port out of range', async () => {
+  await expect(serveUi({ dirs: [cache], port: 70000 })).rejects.toMatchObject({ code: 'FUNES_BAD_OPTION' });
+  await expect(serveUi({ dirs: [cache], port: 1.5 })).rejects.toMatchObject({ code: 'FUNES_BAD_OPTION' });
+});
+
+test('funes ui prints its URL and stops on Ctrl-C', async () => {
+  const ui = await startUi(['--dir', cache]);
+  const res = await fetch(`${ui.url}api/overview`);
+  expect(res.status).toBe(200);
+  await ui.stop();
+  expect(ui.child.exitCode).toBe(0);
+});
+
+describe('funes ui: bad usage', () => {
+  let taken: Server;
+  let port = 0;
+  beforeAll(async () => {
+    taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    port = (taken.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+
+  test('a taken port says so and exits 2', () => {
+    const r = funes(cache, ['ui', '--port', String(port)]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
+  });
+
+  test('a port that is not a number exits 2', () => {
+    for (const bad of ['abc', '-1', '65536', '80.5']) {
+      const r = funes(cache, ['ui', '--port', bad]);
+      expect({ bad, status: r.status }).toEqual({ bad, status: 2 });
+      expect(r.stderr).toContain('not a port number');
+    }
+  });
+
+  test('a missing cache directory exits 1 and names it', () => {
+    const missing = join(elsewhere, 'nothing-here');
+    const r = funes(missing, ['ui', '--port', '0']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`no cache directory at ${missing}`);
+  });
+
+  test('help lists ui and says it stays on this machine', () => {
+    expect(funes(undefined, ['--help']).stdout).toMatch(/\bui\b.*local, read-only page/);
+    expect(funes(undefined, ['ui', '--help']).stdout).toContain('127.0.0.1 only');
+  });
+});
+
+const maybe = haveRedisServer() ? describe : describe.skip;
+
+maybe('funes ui --redis', () => {
+  const redis = useRedisServer();
+
+  test('shows the methods and records of a RedisStore', async () => {
+    const store = new RedisStore({ url: redis().url, prefix: 'uitest' });
+    class Remote {
+      @memorious({ store })
+      async power(n: number): Promise<number> {
+        return n ** 2;
+      }
+    }
+    const r = new Remote();
+    for (let n = 0; n < 5; n++) await r.power(n);
+    await store.close();
+    const ui = await startUi(['--redis', redis().url, '--prefix', 'uitest']);
+    try {
+      const overview = (await (await fetch(`${ui.url}api/overview`)).json()) as { methods: { id: string; name: string; versions: { hash: string; records: number }[] }[] };
+      expect(overview.methods.map((m) => [m.name, m.versions[0]!.records])).toEqual([['Remote.power', 5]]);
+      const m = overview.methods[0]!;
+      const page = (await (await fetch(`${ui.url}api/records?method=${encodeURIComponent(m.id)}&version=${m.versions[0]!.hash}&sort=output`)).json()) as {
+        rows: { cells: unknown[] }[];
+      };
+      expect(page.rows.map((row) => row.cells[1])).toEqual([0, 1, 4, 9, 16]);
+    } finally {
+      await ui.stop();
+    }
+  });
+});
+
+afterAll(() => Memorious.configure({ cacheDir: undefined }));
