@@ -7,7 +7,7 @@ const chunkBytes = new Uint8Array(chunk.buffer);
 /** The SHA-256 of a view's bytes (its window, for a DataView or a subarray). */
 export function bytesDigest(view: ArrayBufferView | ArrayBuffer | SharedArrayBuffer): { digest: string; size: number } {
   const data = ArrayBuffer.isView(view) ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : new Uint8Array(view);
-  return { digest: createHash('sha256').update(data).digest('hex'), size: data.byteLength };
+  return { digest: hash('sha256', data, 'hex'), size: data.byteLength };
 }
 
 /**
@@ -18,25 +18,38 @@ export function bytesDigest(view: ArrayBufferView | ArrayBuffer | SharedArrayBuf
  * the cost of hashing the same numbers held in a Float64Array.
  */
 export function numbersDigest(list: readonly unknown[]): string | undefined {
-  const hash = createHash('sha256');
+  // A list that fits in one slice is hashed in one shot, with no hash object.
+  const hasher = list.length > chunk.length ? createHash('sha256') : undefined;
   let j = 0;
   for (let i = 0; i < list.length; i++) {
     const x = list[i];
     if (typeof x !== 'number') return undefined;
     chunk[j++] = x === x ? x : NaN;
-    if (j === chunk.length) {
-      hash.update(chunkBytes);
+    if (j === chunk.length && hasher) {
+      hasher.update(chunkBytes);
       j = 0;
     }
   }
-  if (j > 0) hash.update(chunkBytes.subarray(0, j * 8));
-  return hash.digest('hex');
+  if (!hasher) return hash('sha256', chunkBytes.subarray(0, j * 8), 'hex');
+  if (j > 0) hasher.update(chunkBytes.subarray(0, j * 8));
+  return hasher.digest('hex');
 }
 
 /**
  * SHA-256 of a key's canonical text, as UTF-16 code units (so lone surrogates stay
- * distinct), in hex. One-shot: a hash object per key costs more than the hashing.
+ * distinct), in hex. One-shot: a hash object per key costs more than the hashing. A text
+ * of up to 4,096 code units is encoded into one reused buffer, through a view of its
+ * length made once, instead of a new Buffer per key.
  */
 export function textDigest(text: string): string {
-  return hash('sha256', Buffer.from(text, 'utf16le'), 'hex');
+  const size = text.length * 2;
+  if (size > scratch.length) return hash('sha256', Buffer.from(text, 'utf16le'), 'hex');
+  scratch.write(text, 0, size, 'utf16le');
+  let view = scratchViews[size];
+  if (view === undefined) scratchViews[size] = view = scratch.subarray(0, size);
+  return hash('sha256', view, 'hex');
 }
+
+/** Where `textDigest` encodes a short text: nothing runs between the encoding and the hashing, so one is enough. */
+const scratch = Buffer.allocUnsafeSlow(8192);
+const scratchViews: Buffer[] = [];
