@@ -9,7 +9,7 @@ import { mode } from './helpers/mode';
 // declared `any`; a `{ ... }` body stands for code the example leaves out. Anything else
 // the compiler says is a mistake in the docs.
 const ROOT = resolve(__dirname, '..');
-const DOCS = ['README.md', 'docs/guide.md', 'docs/cli.md', 'docs/distributed.md', 'docs/benchmarks.md', 'docs/reliability.md'];
+const DOCS = ['README.md', 'docs/guide.md', 'docs/cli.md', 'docs/distributed.md', 'docs/benchmarks.md', 'docs/reliability.md', 'docs/ui.md'];
 const blocks = DOCS.flatMap((file) =>
   [...readFileSync(join(ROOT, file), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m, i) => ({ name: `${file} #${i + 1}`, code: m[1]! })),
 );

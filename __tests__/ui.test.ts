@@ -238,8 +238,11 @@ describe('funes ui in a browser', () => {
     const page = await open(`#/v/${encodeURIComponent('0:Sweep.fit')}/${v1}`);
     await page.waitForSelector('#live.on');
     await waitCount(page, ROWS, 15);
+    await page.focus('#filter');
     run(1000, [[0.5, 16]]);
     await waitCount(page, ROWS, 16, 15_000);
+    // Refilled in place: a filter being typed keeps its focus.
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe('filter');
     expect(await column(page, 'params.lr')).toContain('0.5');
     await waitCount(page, DOTS, 16);
     await page.screenshot({ path: join(SCREENSHOTS, 'live.png') });

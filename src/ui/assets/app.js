@@ -95,11 +95,15 @@ async function overview() {
 // ---- a version: table and plot ------------------------------------------
 
 /** What the version view shows, kept across live refreshes. */
-const view = { id: '', version: '', q: '', sort: undefined, desc: false, offset: 0, limit: 50, x: '', y: '', color: '', mark: 'dot', scale: 'linear', picked: undefined };
+const view = { id: '', version: '', q: '', sort: undefined, desc: false, offset: 0, limit: 50, x: '', y: '', color: '', mark: 'dot', scale: 'linear', picked: undefined, shape: '', refill: undefined };
 
 async function versionView(id, version, refresh) {
   if (!refresh || view.id !== id || view.version !== version) Object.assign(view, { id, version, q: '', sort: undefined, desc: false, offset: 0, x: '', y: '', color: '', picked: undefined });
   const info = await get('/api/version', { method: id, version });
+  // New records with the same columns: refill the table and plot in place, so a filter being typed keeps its focus.
+  const shape = JSON.stringify([id, version, info.columns, info.versions, info.current, info.invalid]);
+  if (refresh && view.shape === shape && view.refill) return view.refill();
+  view.shape = shape;
   setCrumbs(link('#/', 'overview'), `${info.method} ${short(version)}`);
   const inputs = info.columns.filter((c) => c.role === 'input');
   const numeric = info.columns.filter((c) => c.numeric && c.role !== 'input');
@@ -243,8 +247,11 @@ async function versionView(id, version, refresh) {
     plotBox.replaceChildren(chart, note || '');
   }
 
-  await fill();
-  if (view.picked) await showRecord(view.picked).catch(() => (detail.textContent = 'That record is gone.'));
+  view.refill = async () => {
+    await fill();
+    if (view.picked) await showRecord(view.picked).catch(() => (detail.textContent = 'That record is gone.'));
+  };
+  await view.refill();
 }
 
 // ---- two versions' code side by side ------------------------------------
