@@ -12,23 +12,86 @@ import type { KeyWriter } from './writer';
  * Error's `stack` (which says where it was made, not what it is).
  */
 export function ownNames(value: object): string[] {
-  if (Array.isArray(value) || types.isStringObject(value)) {
-    const length = (value as { length: number }).length;
-    if (length > 256 && !inspectShowsMore(value, length)) return [];
-    const names = Object.getOwnPropertyNames(value);
-    // Own keys come indices first, then strings in creation order, `length` the first of them:
-    // an array whose last name is `length` has no other.
-    if (names[names.length - 1] === 'length') return [];
-    return names.filter((name) => name !== 'length' && !isIndex(name));
-  }
-  if (ArrayBuffer.isView(value) && !types.isDataView(value)) {
-    // Only the enumerable ones, at any length: `util.inspect` shows no others cheaply.
-    const length = (value as unknown as { length: number }).length;
-    if (length > 256 && !inspectShowsMore(value, length)) return [];
-    return Object.keys(value).filter((name) => !isIndex(name));
-  }
+  if (Array.isArray(value) || types.isStringObject(value)) return indexedNames(value);
+  if (ArrayBuffer.isView(value) && !types.isDataView(value)) return viewNames(value);
   const names = Object.getOwnPropertyNames(value);
   return types.isNativeError(value) ? names.filter((name) => name !== 'stack') : names;
+}
+
+/** `ownNames` of a value whose brand is known: the same names, without asking again what it is. */
+export function ownNamesOf(value: object, brand: Brand): string[] {
+  switch (brand) {
+    case Brand.Array:
+    case Brand.StringObject:
+      return indexedNames(value);
+    case Brand.TypedArray:
+      return viewNames(value);
+    case Brand.Error:
+      return Object.getOwnPropertyNames(value).filter((name) => name !== 'stack');
+    default:
+      return Object.getOwnPropertyNames(value);
+  }
+}
+
+function indexedNames(value: object): string[] {
+  const length = (value as { length: number }).length;
+  if (length > 256 && !inspectShowsMore(value, length)) return [];
+  const names = Object.getOwnPropertyNames(value);
+  // Own keys come indices first, then strings in creation order, `length` the first of them:
+  // an array whose last name is `length` has no other.
+  if (names[names.length - 1] === 'length') return [];
+  return names.filter((name) => name !== 'length' && !isIndex(name));
+}
+
+function viewNames(value: object): string[] {
+  // Only the enumerable ones, at any length: `util.inspect` shows no others cheaply.
+  const length = (value as unknown as { length: number }).length;
+  if (length > 256 && !inspectShowsMore(value, length)) return [];
+  return Object.keys(value).filter((name) => !isIndex(name));
+}
+
+/**
+ * What an object is by its internal slots, whatever its prototype says: a Map given
+ * another prototype is still a Map. Slots are fixed when an object is made, so an
+ * object's brand never changes. A Proxy is a Proxy whatever it wraps.
+ */
+export const enum Brand {
+  /** No internal slots a key reads: a class instance or an ordinary object. */
+  None,
+  Proxy,
+  Promise,
+  Weak,
+  Iterator,
+  TypedArray,
+  DataView,
+  ArrayBuffer,
+  Array,
+  Map,
+  Set,
+  Date,
+  RegExp,
+  Error,
+  StringObject,
+  /** A boxed number, boolean, bigint or symbol. */
+  Boxed,
+}
+
+/** The brand of `value`: each slot check made once, the refused kinds first, as `refusedAs` and the writer's `content` ask. */
+export function brandOf(value: object): Brand {
+  if (types.isProxy(value)) return Brand.Proxy;
+  if (types.isPromise(value)) return Brand.Promise;
+  if (types.isWeakMap(value) || types.isWeakSet(value)) return Brand.Weak;
+  if (types.isGeneratorObject(value) || types.isMapIterator(value) || types.isSetIterator(value)) return Brand.Iterator;
+  if (ArrayBuffer.isView(value)) return types.isDataView(value) ? Brand.DataView : Brand.TypedArray;
+  if (types.isAnyArrayBuffer(value)) return Brand.ArrayBuffer;
+  if (Array.isArray(value)) return Brand.Array;
+  if (types.isMap(value)) return Brand.Map;
+  if (types.isSet(value)) return Brand.Set;
+  if (types.isDate(value)) return Brand.Date;
+  if (types.isRegExp(value)) return Brand.RegExp;
+  if (types.isNativeError(value)) return Brand.Error;
+  if (types.isBoxedPrimitive(value)) return types.isStringObject(value) ? Brand.StringObject : Brand.Boxed;
+  return Brand.None;
 }
 
 /**
@@ -53,13 +116,17 @@ export function isBuiltIn(value: object): boolean {
   );
 }
 
-/** Values that cannot be keyed at all, with the reason. */
-export function refused(value: object): string | undefined {
-  if (types.isProxy(value)) return 'is a Proxy, whose answers come from its handler; pass the object it wraps';
-  if (types.isPromise(value)) return 'is a Promise, which has no value yet; await it and pass the result';
-  if (types.isWeakMap(value) || types.isWeakSet(value)) return 'is a WeakMap or WeakSet, which cannot be enumerated';
-  if (types.isGeneratorObject(value) || types.isMapIterator(value) || types.isSetIterator(value)) {
-    return 'is an iterator, whose position no key can read; pass the values instead';
+/** Why `value`, of the brand `brand`, cannot be keyed at all (by its brand, or by its tag), or undefined. */
+export function refusedAs(value: object, brand: Brand): string | undefined {
+  switch (brand) {
+    case Brand.Proxy:
+      return 'is a Proxy, whose answers come from its handler; pass the object it wraps';
+    case Brand.Promise:
+      return 'is a Promise, which has no value yet; await it and pass the result';
+    case Brand.Weak:
+      return 'is a WeakMap or WeakSet, which cannot be enumerated';
+    case Brand.Iterator:
+      return 'is an iterator, whose position no key can read; pass the values instead';
   }
   // The tag comes from the prototype unless the value carries its own: looked up once per prototype.
   const proto = Object.getPrototypeOf(value) as object | null;
@@ -143,7 +210,8 @@ function inspectShowsMore(value: object, length: number): boolean {
   return !shown.endsWith(array ? `${more}, [length]: ${length} ]` : `${more} ]`);
 }
 
-function isIndex(name: string): boolean {
+/** Whether a property name is an array index. */
+export function isIndex(name: string): boolean {
   if (name.length === 0 || name.length > 10) return false;
   const c = name.charCodeAt(0);
   if (c < 48 || c > 57 || (c === 48 && name.length > 1)) return false;

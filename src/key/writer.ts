@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { bytesDigest, numbersDigest } from './binary';
-import { binaryKind, isBuiltIn, NAMED, ownNames, refused, unbox } from './builtins';
+import { binaryKind, Brand, brandOf, isBuiltIn, NAMED, ownNames, ownNamesOf, refusedAs, unbox } from './builtins';
 import { classCode, functionCode } from './code';
 import { keyOf } from './key-of';
 import { KeyRefusal } from './refusal';
@@ -181,13 +181,22 @@ export class KeyWriter {
     if (typeof (self as { [keyOf]?: unknown })[keyOf] === 'function') return `S${this.top('[keyOf]()', () => this.keyed(self))}`;
     this.ancestors.push(self);
     const proto = Object.getPrototypeOf(self) as object | null;
-    this.check(self, proto === null ? undefined : classOf(proto));
-    const text = `S${this.top('.<content>', () => this.content(self) ?? '')}${this.props(self, ownNames(self))}`;
+    let brand = selfBrands.get(self);
+    if (brand === undefined) selfBrands.set(self, (brand = brandOf(self)));
+    this.check(self, proto === null ? undefined : classOf(proto), brand);
+    let text = 'S';
+    if (brand !== Brand.None) {
+      const before = this.binary;
+      const content = this.content(self, brand) ?? '';
+      if (content !== '') this.tops.push(new KeyPart(this.here(), '.<content>', false, content, content.length * 2 + this.binary - before));
+      text += content;
+    }
+    text += this.props(self, ownNamesOf(self, brand));
     this.ancestors.pop();
     return text;
   }
 
-  /** Writes a part of the root that is not a property (`this[keyOf]()`, a built-in's content) and notes it as a part. */
+  /** Writes a part of the root that is not a property (`this[keyOf]()`) and notes it as a part. */
   private top(segment: string, write: () => string): string {
     const before = this.binary;
     const text = write();
@@ -196,10 +205,10 @@ export class KeyWriter {
   }
 
   /** Refuses what no key can capture: a live resource, a value of no readable state, private fields. */
-  private check(value: object, ctor: Function | undefined): void {
+  private check(value: object, ctor: Function | undefined, brand: Brand): void {
     const resource = resourceKind(value);
     if (resource) throw new KeyRefusal(this.here(), `is ${resource}, a live resource whose meaning no key can capture`);
-    const refusal = refused(value);
+    const refusal = refusedAs(value, brand);
     if (refusal) throw new KeyRefusal(this.here(), refusal);
     const code = ctor ? classCode(ctor) : undefined;
     if (code?.privateIn !== undefined) {
@@ -253,8 +262,9 @@ export class KeyWriter {
     const ctor = proto === null ? undefined : classOf(proto);
     const named = ctor && NAMED.get(ctor);
     if (named) return named(value, this);
-    this.check(value, ctor);
-    const content = this.content(value);
+    const brand = brandOf(value);
+    this.check(value, ctor, brand);
+    const content = this.content(value, brand);
     let identity: string;
     if (ctor) {
       const code = classCode(ctor);
@@ -273,43 +283,52 @@ export class KeyWriter {
       // A prototype that is an ordinary object (`Object.create(defaults)`): what it holds is inherited data.
       identity = proto === null ? 'C0:' : `P${this.child('.<prototype>', proto)}`;
     }
-    return `${identity}${content ?? ''}${this.props(value, ownNames(value))}`;
+    return `${identity}${content ?? ''}${this.props(value, ownNamesOf(value, brand))}`;
   }
 
   /** The content a built-in keeps in internal slots, or undefined for a plain class instance. */
-  private content(value: object): string | undefined {
-    if (ArrayBuffer.isView(value) || types.isAnyArrayBuffer(value)) {
-      const { digest, size } = bytesDigest(value as ArrayBufferView);
-      this.binary += size;
-      return `B${binaryKind(value)}:${size}:${digest};`;
+  private content(value: object, brand: Brand): string | undefined {
+    switch (brand) {
+      case Brand.TypedArray:
+      case Brand.DataView:
+      case Brand.ArrayBuffer: {
+        const { digest, size } = bytesDigest(value as ArrayBufferView);
+        this.binary += size;
+        return `B${binaryKind(value)}:${size}:${digest};`;
+      }
+      case Brand.Array:
+        return this.elements(value as unknown[]);
+      case Brand.Map: {
+        const entries: string[] = [];
+        let i = 0;
+        Map.prototype.forEach.call(value, (v: unknown, k: unknown) => {
+          entries.push(this.child(`.<key ${i}>`, k) + this.child(`.get(${describeKey(k)})`, v));
+          i++;
+        });
+        return `M${sorted(entries)}`;
+      }
+      case Brand.Set: {
+        const items: string[] = [];
+        let i = 0;
+        Set.prototype.forEach.call(value, (v: unknown) => items.push(this.child(`.<item ${i++}>`, v)));
+        return `S${sorted(items)}`;
+      }
+      case Brand.Date:
+        return `D${Date.prototype.getTime.call(value)};`;
+      case Brand.RegExp: {
+        const text = `${RegExpSource.call(value)}/${RegExpFlags.call(value)}`;
+        return `R${text.length}:${text}`;
+      }
+      case Brand.Error: {
+        const name = (value as Error).name;
+        return `E${this.child('.name', name)}`;
+      }
+      case Brand.StringObject:
+      case Brand.Boxed:
+        return `P${this.write(unbox(value))}`;
+      default:
+        return undefined;
     }
-    if (Array.isArray(value)) return this.elements(value);
-    if (types.isMap(value)) {
-      const entries: string[] = [];
-      let i = 0;
-      Map.prototype.forEach.call(value, (v: unknown, k: unknown) => {
-        entries.push(this.child(`.<key ${i}>`, k) + this.child(`.get(${describeKey(k)})`, v));
-        i++;
-      });
-      return `M${sorted(entries)}`;
-    }
-    if (types.isSet(value)) {
-      const items: string[] = [];
-      let i = 0;
-      Set.prototype.forEach.call(value, (v: unknown) => items.push(this.child(`.<item ${i++}>`, v)));
-      return `S${sorted(items)}`;
-    }
-    if (types.isDate(value)) return `D${Date.prototype.getTime.call(value)};`;
-    if (types.isRegExp(value)) {
-      const text = `${RegExpSource.call(value)}/${RegExpFlags.call(value)}`;
-      return `R${text.length}:${text}`;
-    }
-    if (types.isNativeError(value)) {
-      const name = (value as Error).name;
-      return `E${this.child('.name', name)}`;
-    }
-    if (types.isBoxedPrimitive(value)) return `P${this.write(unbox(value))}`;
-    return undefined;
   }
 
   /**
@@ -339,6 +358,13 @@ export class KeyWriter {
     return `${text}}`;
   }
 }
+
+/**
+ * The brand of each object keyed as `this`, which is most often the same instance call
+ * after call. A brand is fixed when an object is made, whatever is done to it or to its
+ * prototype later, so it is asked once per object, never per prototype.
+ */
+const selfBrands = new WeakMap<object, Brand>();
 
 /**
  * One argument or field of `this` as the key wrote it. Its path is made when asked for
