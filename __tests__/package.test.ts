@@ -182,7 +182,10 @@ void n; void p; void first;
     expect(readFileSync(join(ROOT, 'dist', 'index.d.ts'), 'utf8')).not.toMatch(/class (MemoMethod|KeyWriter)\b/);
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('__tests__/'))).toEqual([]);
     // What a user of the installed package is pointed at is in it.
-    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'docs/guide.md', 'docs/cli.md']));
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'docs/guide.md', 'docs/cli.md', 'docs/ui.md', 'docs/ui.png']));
+    // funes ui works offline: its page and the charting library, with its licenses, are in the package.
+    const assets = ['index.html', 'app.js', 'style.css', 'vendor/d3.min.js', 'vendor/d3.LICENSE', 'vendor/plot.umd.min.js', 'vendor/plot.LICENSE'];
+    expect(files).toEqual(expect.arrayContaining(assets.map((a) => `dist/cjs/ui/assets/${a}`)));
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const links = [...readme.matchAll(/\]\((?!https?:|#)([^)#\s]+)/g)].map((m) => m[1]!);
     expect(links.length).toBeGreaterThan(0);
