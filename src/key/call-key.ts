@@ -23,7 +23,7 @@ export type IgnoredPath = readonly [string] | readonly [string, string];
 export interface CallKey {
   /** The argument hash: 64 hex digits. */
   readonly key: string;
-  /** The canonical text of each argument and each field of `this` (or `this[keyOf]()`), by path, one list per writer. */
+  /** The canonical text of each argument and each field of `this` (or `this[keyOf]()`), by path. */
   readonly parts: readonly (readonly { readonly path: string; readonly text: string }[])[];
 }
 
@@ -44,30 +44,25 @@ export function callKey(
 ): CallKey {
   const start = performance.now();
   const excludedBefore = excludedMs;
-  const writers: KeyWriter[] = [];
   let text: string;
   // The key option's own errors are the caller's, and reach it as they are.
   const material = options.key ? options.key(input, self) : undefined;
+  const writer = new KeyWriter(options.key ? 'key()' : 'args');
   try {
     if (options.key) {
-      const writer = new KeyWriter('key()');
-      writers.push(writer);
       text = `K${writer.write(material)}`;
     } else {
-      const args = new KeyWriter('args');
-      writers.push(args);
-      text = `I${args.write(ignored.length > 0 ? without(input, ignored) : input)}`;
+      text = `I${writer.input(ignored.length > 0 ? without(input, ignored) : input)}`;
       if (!options.ignoreThis) {
-        const state = new KeyWriter('this');
-        writers.push(state);
-        text += state.state(self);
+        writer.root('this');
+        text += writer.state(self);
       }
     }
   } catch (error) {
     throw unhashable(name, error);
   }
   const key = textDigest(text + dispatch);
-  const fn = writers.find((w) => w.firstFunction !== undefined)?.firstFunction;
+  const fn = writer.firstFunction;
   if (fn !== undefined) {
     warnOnce(
       name,
@@ -76,14 +71,17 @@ export function callKey(
         'so the same source does the same; if it depends on anything else, pass that as data',
     );
   }
-  const excluded = excludedMs - excludedBefore;
-  const took = performance.now() - start - excluded;
-  if (took > slowKeyMs()) {
-    const keyOfMs = writers.reduce((ms, w) => ms + w.keyOfMs, 0) - excluded;
-    if (hashedBytes(text, writers) >= SLOW_KEY_MIN_BYTES || keyOfMs > took / 2) warnSlow(name, took, keyOfMs, writers);
+  // A small key with no [keyOf]() in it is never reported slow (see SLOW_KEY_MIN_BYTES): it reads no clock again.
+  if (writer.keyOfMs > 0 || hashedBytes(text, writer) >= SLOW_KEY_MIN_BYTES) {
+    const excluded = excludedMs - excludedBefore;
+    const took = performance.now() - start - excluded;
+    if (took > slowKeyMs()) {
+      const keyOfMs = writer.keyOfMs - excluded;
+      if (hashedBytes(text, writer) >= SLOW_KEY_MIN_BYTES || keyOfMs > took / 2) warnSlow(name, took, keyOfMs, writer);
+    }
   }
-  // The writers' own lists, by writer: a hit never reads them, so nothing is copied for it.
-  return { key, parts: writers.map((w) => w.tops) };
+  // The writer's own list: a hit never reads it, so nothing is copied for it.
+  return { key, parts: [writer.tops] };
 }
 
 /**
@@ -113,14 +111,12 @@ function shortHash(text: string): string {
  */
 const SLOW_KEY_MIN_BYTES = 64 * 1024;
 
-function hashedBytes(text: string, writers: readonly KeyWriter[]): number {
-  let bytes = text.length * 2;
-  for (const w of writers) bytes += w.binary;
-  return bytes;
+function hashedBytes(text: string, writer: KeyWriter): number {
+  return text.length * 2 + writer.binary;
 }
 
-function warnSlow(name: string, ms: number, keyOfMs: number, writers: readonly KeyWriter[]): void {
-  const largest = writers.flatMap((w) => w.tops).sort((a, b) => b.bytes - a.bytes)[0];
+function warnSlow(name: string, ms: number, keyOfMs: number, writer: KeyWriter): void {
+  const largest = [...writer.tops].sort((a, b) => b.bytes - a.bytes)[0];
   const part =
     keyOfMs > ms / 2
       ? `; ${keyOfMs.toFixed(1)} ms of it in [keyOf]() methods, which should return an identity cheaply`

@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { bytesDigest, numbersDigest } from './binary';
-import { binaryKind, Brand, brandOf, isBuiltIn, NAMED, ownNames, ownNamesOf, refusedAs, unbox } from './builtins';
+import { binaryKind, Brand, brandOf, isBuiltIn, isIndex, NAMED, ownNames, ownNamesOf, refusedAs, unbox } from './builtins';
 import { classCode, functionCode } from './code';
 import { keyOf } from './key-of';
 import { KeyRefusal } from './refusal';
@@ -22,8 +22,8 @@ import { resourceKind } from './resources';
 export class KeyWriter {
   /** Objects on the path from the root to the value being written: a cycle refers back to one. */
   private readonly ancestors: object[] = [];
-  /** The path to the value being written, for messages: `args`, `.params`, `[3]`. */
-  private readonly at: string[];
+  /** The path to the value being written, for messages: `args`, `.params`, `[3]`; an index is kept as its number. */
+  private readonly at: (string | number)[];
   /** The path of the first function keyed by its source, for the warning. */
   firstFunction: string | undefined;
   /** Bytes hashed apart from the text (binary data, number arrays), for the slow-key report. */
@@ -48,8 +48,16 @@ export class KeyWriter {
   /** Where the writer is, as a path from its root. */
   here(): string {
     let path = '';
-    for (let i = 0; i < this.at.length; i++) path += this.named[i] ? segment(this.at[i]!) : this.at[i]!;
+    for (let i = 0; i < this.at.length; i++) {
+      const at = this.at[i]!;
+      path += typeof at === 'number' ? `[${at}]` : this.named[i] ? segment(at) : at;
+    }
     return path;
+  }
+
+  /** Starts writing under another root (`this` after `args`): the parts so far keep theirs. */
+  root(root: string): void {
+    this.at[0] = root;
   }
 
   /** Writes `value` under a path segment of the one being written. */
@@ -69,6 +77,19 @@ export class KeyWriter {
     const text = this.write(value);
     this.at.pop();
     this.named.pop();
+    return text;
+  }
+
+  /**
+   * Writes a call's bound input, the plain object `bindArguments` made, as `write` would:
+   * an object of Object's prototype, made here, has no internal slots to ask about, and
+   * its properties are parameter names, none of them a symbol.
+   */
+  input(input: Record<string, unknown>): string {
+    if (Object.getPrototypeOf(input) !== Object.prototype || typeof (input as { [keyOf]?: unknown })[keyOf] === 'function') return this.write(input);
+    this.ancestors.push(input);
+    const text = `o${this.props(input, Object.getOwnPropertyNames(input), NO_SYMBOLS)}`;
+    this.ancestors.pop();
     return text;
   }
 
@@ -237,7 +258,18 @@ export class KeyWriter {
   }
 
   private array(value: unknown[]): string {
-    return `${this.elements(value)}${this.props(value, ownNames(value))}`;
+    const elements = this.elements(value);
+    if (value.length > 256) return `${elements}${this.props(value, ownNames(value))}`;
+    // One listing of its keys gives both its names and its symbols: indices, then `length`, then the others.
+    const keys = Reflect.ownKeys(value);
+    if (keys[keys.length - 1] === 'length') return `${elements}${this.props(value, [], NO_SYMBOLS)}`;
+    const names: string[] = [];
+    const symbols: symbol[] = [];
+    for (const key of keys) {
+      if (typeof key === 'symbol') symbols.push(key);
+      else if (key !== 'length' && !isIndex(key)) names.push(key);
+    }
+    return `${elements}${this.props(value, names, symbols)}`;
   }
 
   /** An array's elements: a long run of plain numbers by their bytes, anything else one by one, holes marked. */
@@ -248,7 +280,20 @@ export class KeyWriter {
       return `N${value.length}:${numbers};`;
     }
     let text = `a${value.length}[`;
-    for (let i = 0; i < value.length; i++) text += i in value ? this.child(`[${i}]`, value[i]) : 'h';
+    if (value.length === 0) return `${text}]`;
+    this.at.push(0);
+    this.named.push(false);
+    const last = this.at.length - 1;
+    for (let i = 0; i < value.length; i++) {
+      if (i in value) {
+        this.at[last] = i;
+        text += this.write(value[i]);
+      } else {
+        text += 'h';
+      }
+    }
+    this.at.pop();
+    this.named.pop();
     return `${text}]`;
   }
 
@@ -333,21 +378,23 @@ export class KeyWriter {
 
   /**
    * Own properties, enumerable or not: the string-keyed ones named in `names` in sorted
-   * order, then the symbol-keyed ones sorted by their text.
+   * order, then the symbol-keyed ones (`own`, or all the value's) sorted by their text.
    */
-  props(value: object, names: string[]): string {
+  props(value: object, names: string[], own?: readonly symbol[]): string {
     let text = '{';
-    if (names.length > 0) {
-      if (!isSorted(names)) names.sort();
+    const count = names.length;
+    if (count > 0) {
+      sortNames(names);
       const top = this.at.length === 1;
-      for (const name of names) {
+      for (let i = 0; i < count; i++) {
+        const name = names[i]!;
         const before = this.binary;
         const part = this.property(name, read(value, name, this));
-        if (top) this.tops.push(new KeyPart(this.at[0]!, name, true, part, part.length * 2 + this.binary - before));
+        if (top) this.tops.push(new KeyPart(this.at[0] as string, name, true, part, part.length * 2 + this.binary - before));
         text += `${name.length}:${name}${part}`;
       }
     }
-    const symbols = Object.getOwnPropertySymbols(value);
+    const symbols = own ?? Object.getOwnPropertySymbols(value);
     if (symbols.length > 0) {
       const entries: string[] = [];
       for (const sym of symbols) {
@@ -395,6 +442,8 @@ function read(value: object, key: string | symbol, writer: KeyWriter): unknown {
   }
 }
 
+const NO_SYMBOLS: readonly symbol[] = [];
+
 const RegExpSource = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source')!.get!;
 const RegExpFlags = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags')!.get!;
 
@@ -435,6 +484,28 @@ function describeClass(ctor: Function | undefined): string {
 function isSorted(keys: string[]): boolean {
   for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
   return true;
+}
+
+/**
+ * Sorts property names in place in the order of `Array.prototype.sort()`, by UTF-16 code
+ * units: a few names by insertion, with no call into the engine's sort; many by `sort`.
+ */
+function sortNames(names: string[]): void {
+  const count = names.length;
+  if (count > 16) {
+    if (!isSorted(names)) names.sort();
+    return;
+  }
+  for (let i = 1; i < count; i++) {
+    const name = names[i]!;
+    let j = i - 1;
+    if (names[j]! < name) continue;
+    do {
+      names[j + 1] = names[j]!;
+      j--;
+    } while (j >= 0 && names[j]! > name);
+    names[j + 1] = name;
+  }
 }
 
 function sorted(entries: string[]): string {
