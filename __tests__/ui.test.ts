@@ -312,7 +312,8 @@ describe('funes ui refuses what is not its own', () => {
     // Names that are not stored are not found, whatever they say.
     expect((await raw('/api/records?method=0:etc&version=abc')).status).toBe(404);
     expect((await raw(`/api/records?method=0:Sweep.fit&version=${'0'.repeat(16)}`)).status).toBe(404);
-    expect((await raw(`/api/record?method=0:Sweep.fit&version=${v1}&key=meta`)).status).toBe(404);
+    expect((await raw(`/api/record?method=0:Sweep.fit&version=${v1}&key=meta`)).status).toBe(400);
+    expect((await raw(`/api/record?method=0:Sweep.fit&version=${v1}&key=${"0".repeat(64)}`)).status).toBe(404);
     expect((await raw('/package.json')).status).toBe(404);
     expect((await raw('/assets/catalog.js')).status).toBe(404);
   });

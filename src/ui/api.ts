@@ -1,7 +1,7 @@
 import { toPlain } from '../cli/plain';
 import { versionTime, type VersionDir } from '../store/scan';
 import { diffVersions } from '../version/diff';
-import type { Catalog, CatalogMethod } from './catalog';
+import type { Catalog, CatalogMethod, VersionRecords } from './catalog';
 import { cellText, QueryError, VersionTable } from './query';
 
 /** A request the page made wrongly, or for something that is not there: its HTTP status and a message to show. */
@@ -17,6 +17,7 @@ export class ApiError extends Error {
 /** At most this many rows in one page, and points in one plot (spread evenly over the rows when there are more). */
 const MAX_PAGE = 500;
 const MAX_POINTS = 20_000;
+const KEY_PREFIX = 16;
 
 /**
  * The page's read-only questions, answered from a catalog. What was read is kept until the
@@ -27,7 +28,9 @@ export class Api {
   private fingerprint = '';
   private checked = 0;
   private listed: CatalogMethod[] | undefined;
-  private readonly tables = new Map<string, VersionTable>();
+  private readonly loaded = new Map<string, VersionRecords>();
+  /** Kept across changes while the catalog gives back the same records: rebuilding 100,000 rows takes a while. */
+  private readonly tables = new Map<string, { from: VersionRecords; table: VersionTable }>();
 
   constructor(
     private readonly catalog: Catalog,
@@ -42,7 +45,7 @@ export class Api {
       if (now !== this.fingerprint) {
         this.fingerprint = now;
         this.listed = undefined;
-        this.tables.clear();
+        this.loaded.clear();
       }
     }
     return this.fingerprint;
@@ -54,11 +57,11 @@ export class Api {
     for (const m of methods) {
       const versions = [];
       for (const v of m.dir.versions) {
-        const t = await this.table(m, v);
+        const loaded = await this.loadedOf(m, v);
         let time = 0;
         let first: number | null = null;
         let last: number | null = null;
-        for (const { record } of t.loaded.records) {
+        for (const { record } of loaded.records) {
           time += record.time;
           if (first === null || record.created < first) first = record.created;
           if (last === null || record.created > last) last = record.created;
@@ -67,9 +70,9 @@ export class Api {
           hash: v.hash,
           current: v.hash === m.dir.current,
           created: versionTime(v),
-          records: t.loaded.records.length,
-          invalid: t.loaded.invalid,
-          bytes: t.loaded.records.reduce((s, r) => s + r.file.size, 0),
+          records: loaded.records.length,
+          invalid: loaded.invalid,
+          bytes: loaded.records.reduce((s, r) => s + r.file.size, 0),
           time,
           first,
           last,
@@ -118,10 +121,12 @@ export class Api {
     const { method, version } = await this.pick(params);
     const t = await this.table(method, version);
     const key = required(params, 'key');
+    if (!/^[0-9a-f]+$/.test(key) || key.length < KEY_PREFIX) throw new ApiError(400, `a record's key is ${KEY_PREFIX} or more hex digits`);
     const i = t.rowOf(key);
     if (i === undefined) throw new ApiError(404, `${method.dir.name} version ${version.hash} has no record ${key}`);
+    if (i === 'ambiguous') throw new ApiError(409, `${key} starts more than one record's key; give the whole key`);
     const { record, file } = t.loaded.records[i]!;
-    return { key, input: toPlain(record.input), output: toPlain(record.output), time: record.time, created: record.created, bytes: file.size };
+    return { key: t.keys[i], input: toPlain(record.input), output: toPlain(record.output), time: record.time, created: record.created, bytes: file.size };
   }
 
   async plot(params: URLSearchParams): Promise<unknown> {
@@ -139,7 +144,8 @@ export class Api {
       const i = picked[Math.floor(j)]!;
       const row = t.rows[i]!;
       if (typeof row[y] !== 'number') continue;
-      points.push({ key: t.keys[i], x: plottable(row[x]), y: row[y], color: color < 0 ? null : plottable(row[color]) });
+      // Arrays, and a key's first 16 hex digits (unique among a version's records, see rowOf): 20,000 points stay under a megabyte.
+      points.push([plottable(row[x]), row[y], color < 0 ? null : plottable(row[color]), t.keys[i]!.slice(0, KEY_PREFIX)]);
     }
     return { matched: picked.length, points };
   }
@@ -175,14 +181,24 @@ export class Api {
     return { method, version: this.versionOf(method, required(params, 'version')) };
   }
 
+  private async loadedOf(method: CatalogMethod, version: VersionDir): Promise<VersionRecords> {
+    const id = `${method.id}/${version.hash}`;
+    let loaded = this.loaded.get(id);
+    if (!loaded) {
+      loaded = await this.catalog.records(method, version);
+      this.loaded.set(id, loaded);
+    }
+    return loaded;
+  }
+
   private async table(method: CatalogMethod, version: VersionDir): Promise<VersionTable> {
     const id = `${method.id}/${version.hash}`;
-    let t = this.tables.get(id);
-    if (!t) {
-      t = new VersionTable(version, await this.catalog.records(method, version));
-      this.tables.set(id, t);
-    }
-    return t;
+    const loaded = await this.loadedOf(method, version);
+    const held = this.tables.get(id);
+    if (held?.from === loaded) return held.table;
+    const table = new VersionTable(version, loaded);
+    this.tables.set(id, { from: loaded, table });
+    return table;
   }
 }
 

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRecordFile } from '../maintenance/read';
-import { scanCache, scanVersion, USED_FILE, type MethodDir, type VersionDir } from '../store/scan';
+import { scanCache, USED_FILE, type MethodDir, type VersionDir } from '../store/scan';
 import type { RedisStore } from '../store/redis-store';
 import { findRedisMethod, loadRedisRecords, scanRedis, type RedisTarget } from '../cli/redis';
 import type { LoadedRecord } from '../cli/select';
@@ -13,6 +13,12 @@ export interface CatalogMethod {
   /** Which cache directory (or Redis) it is in, as the user gave it. */
   readonly place: string;
   readonly dir: MethodDir;
+}
+
+interface HeldFile {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly record: LoadedRecord | null;
 }
 
 /** A version's valid records, oldest first, and how many stored entries were not valid records. */
@@ -36,11 +42,12 @@ export interface Catalog {
 
 /**
  * Cache directories. A version's records are read once and kept; when its folder changes
- * (funes writes by renaming into it, so any write moves the folder's mtime) the folder is
- * listed again and only files whose size or mtime moved are read again.
+ * (funes writes by renaming into it, so any write moves the folder's mtime) only files
+ * whose size or mtime moved are read again, and an unchanged folder gives back the very
+ * same answer, so what was made of it can be kept too.
  */
 export class FileCatalog implements Catalog {
-  private readonly loaded = new Map<string, { mtimeMs: number; files: Map<string, { size: number; mtimeMs: number; record: LoadedRecord | null }> }>();
+  private readonly loaded = new Map<string, { mtimeMs: number; files: Map<string, HeldFile>; answer: VersionRecords }>();
 
   constructor(readonly places: readonly string[]) {}
 
@@ -48,33 +55,31 @@ export class FileCatalog implements Catalog {
     return this.places.flatMap((root, i) => scanCache(root).methods.map((dir) => ({ id: `${i}:${dir.segment}`, place: root, dir })));
   }
 
-  async records(_method: CatalogMethod, version: VersionDir): Promise<VersionRecords> {
-    const dirMtime = mtime(version.path);
-    let held = this.loaded.get(version.path);
-    if (held === undefined || held.mtimeMs !== dirMtime) {
-      const scanned = scanVersion(version.path);
-      const files = new Map<string, { size: number; mtimeMs: number; record: LoadedRecord | null }>();
-      for (const file of scanned.records) {
-        const before = held?.files.get(file.key);
-        if (before && before.size === file.size && before.mtimeMs === file.mtimeMs) {
-          files.set(file.key, before);
-          continue;
-        }
-        const read = checkRecordFile(file, scanned.hash, join(version.path, '..').split(/[\\/]/).pop()!);
-        if (read === undefined) continue;
-        files.set(file.key, { size: file.size, mtimeMs: file.mtimeMs, record: read.record ? { file, record: read.record } : null });
+  async records(method: CatalogMethod, version: VersionDir): Promise<VersionRecords> {
+    const held = this.loaded.get(version.path);
+    // The scan that listed the version stat-ed its files; its folder's mtime says whether they still stand.
+    if (held !== undefined && held.mtimeMs === version.mtimeMs && mtime(version.path) === version.mtimeMs) return held.answer;
+    const files = new Map<string, HeldFile>();
+    for (const file of version.records) {
+      const before = held?.files.get(file.key);
+      if (before && before.size === file.size && before.mtimeMs === file.mtimeMs) {
+        files.set(file.key, before);
+        continue;
       }
-      held = { mtimeMs: dirMtime, files };
-      this.loaded.set(version.path, held);
+      const read = checkRecordFile(file, version.hash, method.dir.segment);
+      if (read === undefined) continue;
+      files.set(file.key, { size: file.size, mtimeMs: file.mtimeMs, record: read.record ? { file, record: read.record } : null });
     }
     const records: LoadedRecord[] = [];
     let invalid = 0;
-    for (const f of held.files.values()) {
+    for (const f of files.values()) {
       if (f.record) records.push(f.record);
       else invalid++;
     }
     records.sort((a, b) => a.record.created - b.record.created || (a.file.key < b.file.key ? -1 : 1));
-    return { records, invalid };
+    const answer = { records, invalid };
+    this.loaded.set(version.path, { mtimeMs: version.mtimeMs, files, answer });
+    return answer;
   }
 
   async fingerprint(): Promise<string> {

@@ -16,8 +16,8 @@ export class VersionTable {
   readonly columns: Column[];
   readonly keys: string[];
   readonly rows: unknown[][];
-  /** Each row's cells as lower-case text, for filtering: made once, not per query. */
-  private readonly texts: string[][];
+  /** Each row's cells as lower-case text, for filtering: made at the first filter, then kept. */
+  private texts: string[][] | undefined;
   private readonly byKey = new Map<string, number>();
   private readonly answers = new Map<string, number[]>();
 
@@ -34,12 +34,19 @@ export class VersionTable {
       role: c < table.inputs ? 'input' : name === 'time' && c === table.columns.length - 1 ? 'time' : 'output',
       numeric: this.rows.length > 0 && this.rows.every((row) => typeof row[c] === 'number' || row[c] === null),
     }));
-    this.texts = this.rows.map((row) => row.map((cell) => cellText(cell).toLowerCase()));
   }
 
-  /** The row of a record, by its key; undefined when this version has no such record. */
-  rowOf(key: string): number | undefined {
-    return this.byKey.get(key);
+  /** The row of a record, by its key or a prefix of it; undefined when no record's key starts so, 'ambiguous' when several do. */
+  rowOf(key: string): number | 'ambiguous' | undefined {
+    const exact = this.byKey.get(key);
+    if (exact !== undefined || key.length >= 64) return exact;
+    let found: number | undefined;
+    for (let i = 0; i < this.keys.length; i++) {
+      if (!this.keys[i]!.startsWith(key)) continue;
+      if (found !== undefined) return 'ambiguous';
+      found = i;
+    }
+    return found;
   }
 
   /**
@@ -54,7 +61,11 @@ export class VersionTable {
     if (known) return known;
     const tests = parseQuery(q, this.columns.map((c) => c.name));
     let picked: number[] = [];
-    for (let i = 0; i < this.rows.length; i++) if (tests.every((t) => t(this.rows[i]!, this.texts[i]!))) picked.push(i);
+    if (tests.length === 0) picked = this.rows.map((_, i) => i);
+    else {
+      const texts = (this.texts ??= this.rows.map((row) => row.map((cell) => cellText(cell).toLowerCase())));
+      for (let i = 0; i < this.rows.length; i++) if (tests.every((t) => t(this.rows[i]!, texts[i]!))) picked.push(i);
+    }
     if (sort !== undefined) {
       const c = this.columns.findIndex((col) => col.name === sort);
       if (c < 0) throw new QueryError(`no column ${sort}`);

@@ -156,12 +156,19 @@ async function versionView(id, version, refresh) {
   );
   const plotBox = el('div', { id: 'plot' });
   const detail = el('pre', { className: 'record', id: 'detail' }, 'Click a row or a point to see its record.');
+  const focused = document.activeElement && document.activeElement.id === 'filter' ? document.activeElement : null;
   main.replaceChildren(
     head,
     info.invalid ? el('p', { className: 'note' }, `${info.invalid} stored entries are not valid records and are not shown; 'funes verify --fix' removes them.`) : '',
     tools,
     el('div', { className: 'split' }, el('div', {}, tableBox, pager), el('div', {}, plotTools, plotBox, el('h2', {}, 'Record'), detail)),
   );
+  if (focused) {
+    // Rebuilt while the user typed a filter (new columns, a new current version): keep typing where they were.
+    search.value = focused.value;
+    search.focus();
+    search.setSelectionRange(focused.selectionStart, focused.selectionEnd);
+  }
 
   async function showRecord(key) {
     view.picked = key;
@@ -227,7 +234,7 @@ async function versionView(id, version, refresh) {
     }
     const data = await get('/api/plot', { method: id, version, x: view.x, y: view.y, color: view.color, q: view.q });
     const color = view.color ? 'color' : undefined;
-    const points = data.points;
+    const points = data.points.map(([x, y, c, key]) => ({ x, y, color: c, key }));
     const marks = [Plot.dot(points, { x: 'x', y: 'y', fill: color || 'currentColor', fillOpacity: 0.8, r: 3.5, tip: true, channels: { key: 'key' } })];
     if (view.mark === 'line') marks.unshift(Plot.line(points, { x: 'x', y: 'y', z: color, stroke: color || 'currentColor', sort: 'x' }));
     const chart = Plot.plot({
