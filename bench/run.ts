@@ -10,6 +10,7 @@ import { pythonPeerCases } from './cases/python-peers';
 import { redisCases } from './cases/redis';
 import { scaleCases } from './cases/scale';
 import { stateCases } from './cases/state';
+import { uiCases } from './cases/ui';
 import { versionCases } from './cases/version';
 import type { Context } from './fixtures';
 import type { Plan } from './measure';
@@ -30,6 +31,7 @@ const CASES: readonly { readonly ids: readonly string[]; readonly run: (ctx: Con
   { ids: ['12'], run: manyCases },
   { ids: ['13'], run: pythonPeerCases },
   { ids: ['14'], run: millionCases },
+  { ids: ['15'], run: uiCases },
 ];
 
 function parse(argv: readonly string[]): { quick: boolean; json?: string; only?: Set<string>; dir: string; redis?: string } {

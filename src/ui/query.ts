@@ -26,7 +26,14 @@ export class VersionTable {
     readonly loaded: VersionRecords,
   ) {
     const table = tabulate(inputNames(version, loaded.records), loaded.records);
-    this.rows = table.rows.map((row) => row.map((cell) => toPlain(cell)));
+    this.rows = table.rows;
+    for (const row of this.rows) {
+      for (let c = 0; c < row.length; c++) {
+        const cell = row[c];
+        // Finite numbers, text, booleans and null are JSON already.
+        if (!(typeof cell === 'string' || typeof cell === 'boolean' || cell === null || (typeof cell === 'number' && Number.isFinite(cell)))) row[c] = toPlain(cell);
+      }
+    }
     this.keys = loaded.records.map((r) => r.file.key);
     this.keys.forEach((k, i) => this.byKey.set(k, i));
     this.columns = table.columns.map((name, c) => ({
