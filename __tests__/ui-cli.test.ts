@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:net';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { memorious, Memorious, RedisStore, serveUi } from '../src';
 import { tempCache, tempDir } from './helpers/cache';
@@ -60,6 +61,22 @@ test('funes ui prints its URL and stops on Ctrl-C', async () => {
   expect(res.status).toBe(200);
   await ui.stop();
   expect(ui.child.exitCode).toBe(0);
+});
+
+test('funes ui opens nothing by itself; --open hands the URL to the desktop opener', async () => {
+  const bin = join(elsewhere, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const opened = join(elsewhere, 'opened.txt');
+  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\necho "$@" >> ${opened}\n`, { mode: 0o755 });
+  const env = { PATH: `${bin}:${process.env.PATH}` };
+  const quiet = await startUi(['--dir', cache], env);
+  await new Promise((r) => setTimeout(r, 300));
+  await quiet.stop();
+  expect(existsSync(opened)).toBe(false);
+  const ui = await startUi(['--dir', cache, '--open'], env);
+  for (let i = 0; i < 100 && !existsSync(opened); i++) await new Promise((r) => setTimeout(r, 50));
+  await ui.stop();
+  expect(readFileSync(opened, 'utf8').trim()).toBe(ui.url);
 });
 
 describe('funes ui: bad usage', () => {
