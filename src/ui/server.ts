@@ -14,7 +14,12 @@ export interface UiOptions {
   /** Cache directories to show, as given; default: `$FUNES_CACHE_DIR`, else `./cache`. Ignored when `redis` is given. */
   readonly dirs?: readonly string[];
   /** A RedisStore to show instead of directories. */
-  readonly redis?: { readonly url: string; readonly prefix?: string };
+  readonly redis?: {
+    /** `redis://host:port[/db]`, as `RedisStore` takes it. */
+    readonly url: string;
+    /** The store's key prefix. @default 'funes' */
+    readonly prefix?: string;
+  };
   /** The port on 127.0.0.1; 0 picks a free one. @default 4747 */
   readonly port?: number;
   /** How often, in milliseconds, the server looks for new records while a page is open. @default 1000 */
@@ -25,6 +30,7 @@ export interface UiOptions {
 export interface UiServer {
   /** `http://127.0.0.1:<port>/` */
   readonly url: string;
+  /** The port it listens on: the one asked for, or the one picked for port 0. */
   readonly port: number;
   /** Stops listening, ends open pages' live updates, and lets go of the cache. */
   close(): Promise<void>;
