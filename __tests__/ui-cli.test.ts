@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:net';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { memorious, Memorious, RedisStore, serveUi } from '../src';
 import { tempCache, tempDir } from './helpers/cache';
@@ -47,6 +47,29 @@ test('serveUi serves the cache on 127.0.0.1 until closed', async () => {
     await expect(fetch(`${ui.url}api/overview`)).rejects.toThrow();
   } finally {
     if (!closed) await ui.close();
+  }
+});
+
+test('a record renamed in within the same file-time tick as the one before is still shown', async () => {
+  const dir = join(elsewhere, 'ticks');
+  Memorious.configure({ cacheDir: dir });
+  const square = memorious({ name: 'square' })((n: number): number => n * n);
+  square(1);
+  const vdir = Memorious.locate(square);
+  // File times move in coarse ticks; a time that has not yet settled stands for "a tick that may still take renames".
+  const tick = new Date(Date.now() + 60_000);
+  utimesSync(vdir, tick, tick);
+  const ui = await serveUi({ dirs: [dir], port: 0, pollMs: 50 });
+  try {
+    const count = async (): Promise<number> => ((await (await fetch(`${ui.url}api/overview`)).json()) as { methods: { versions: { records: number }[] }[] }).methods[0]!.versions[0]!.records;
+    expect(await count()).toBe(1);
+    square(2);
+    utimesSync(vdir, tick, tick);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await count()).toBe(2);
+  } finally {
+    await ui.close();
+    Memorious.configure({ cacheDir: cache });
   }
 });
 

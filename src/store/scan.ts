@@ -78,6 +78,8 @@ export function scanMethod(path: string): MethodDir {
 }
 
 export function scanVersion(path: string): VersionDir {
+  // Before the listing: a file renamed in while it is read moves the folder's mtime past this.
+  const mtimeMs = stat(path)?.mtimeMs ?? 0;
   const entries = dirents(path);
   const records: RecordFile[] = [];
   for (const d of entries) {
@@ -89,7 +91,7 @@ export function scanVersion(path: string): VersionDir {
   return {
     hash: path.split(/[\\/]/).pop()!,
     path,
-    mtimeMs: stat(path)?.mtimeMs ?? 0,
+    mtimeMs,
     meta: readMeta(path),
     records,
     temps: temps(path, entries),

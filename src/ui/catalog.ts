@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkRecordFile } from '../maintenance/read';
-import { scanCache, USED_FILE, type MethodDir, type VersionDir } from '../store/scan';
+import { scanCache, scanVersion, USED_FILE, type MethodDir, type VersionDir } from '../store/scan';
 import type { RedisStore } from '../store/redis-store';
 import { findRedisMethod, loadRedisRecords, scanRedis, type RedisTarget } from '../cli/redis';
 import type { LoadedRecord } from '../cli/select';
@@ -13,7 +13,12 @@ export interface CatalogMethod {
   /** Which cache directory (or Redis) it is in, as the user gave it. */
   readonly place: string;
   readonly dir: MethodDir;
+  /** When the listing began (ms since the epoch); a folder changed within SETTLE_MS before it may change again unseen. */
+  readonly listedAt?: number;
 }
+
+/** File-system timestamps move in ticks of a few milliseconds (the kernel's coarse clock); this is well past one. */
+const SETTLE_MS = 100;
 
 interface HeldFile {
   readonly size: number;
@@ -47,20 +52,28 @@ export interface Catalog {
  * same answer, so what was made of it can be kept too.
  */
 export class FileCatalog implements Catalog {
-  private readonly loaded = new Map<string, { mtimeMs: number; files: Map<string, HeldFile>; answer: VersionRecords }>();
+  private readonly loaded = new Map<string, { mtimeMs: number; settled: boolean; files: Map<string, HeldFile>; answer: VersionRecords }>();
 
   constructor(readonly places: readonly string[]) {}
 
   async methods(): Promise<CatalogMethod[]> {
-    return this.places.flatMap((root, i) => scanCache(root).methods.map((dir) => ({ id: `${i}:${dir.segment}`, place: root, dir })));
+    const listedAt = Date.now();
+    return this.places.flatMap((root, i) => scanCache(root).methods.map((dir) => ({ id: `${i}:${dir.segment}`, place: root, dir, listedAt })));
   }
 
   async records(method: CatalogMethod, version: VersionDir): Promise<VersionRecords> {
     const held = this.loaded.get(version.path);
-    // The scan that listed the version stat-ed its files; its folder's mtime says whether they still stand.
-    if (held !== undefined && held.mtimeMs === version.mtimeMs && mtime(version.path) === version.mtimeMs) return held.answer;
+    const now = mtime(version.path);
+    if (held !== undefined && held.mtimeMs === now && held.settled) return held.answer;
+    // The scan that listed the version stat-ed its files: use it while its folder has not moved since.
+    let listing = version;
+    let listedAt = method.listedAt ?? 0;
+    if (version.mtimeMs !== now) {
+      listedAt = Date.now();
+      listing = scanVersion(version.path);
+    }
     const files = new Map<string, HeldFile>();
-    for (const file of version.records) {
+    for (const file of listing.records) {
       const before = held?.files.get(file.key);
       if (before && before.size === file.size && before.mtimeMs === file.mtimeMs) {
         files.set(file.key, before);
@@ -78,21 +91,32 @@ export class FileCatalog implements Catalog {
     }
     records.sort((a, b) => a.record.created - b.record.created || (a.file.key < b.file.key ? -1 : 1));
     const answer = { records, invalid };
-    this.loaded.set(version.path, { mtimeMs: version.mtimeMs, files, answer });
+    // File times move in coarse ticks: a rename in the same tick as the last one leaves the folder's mtime as it was.
+    this.loaded.set(version.path, { mtimeMs: listing.mtimeMs, settled: listedAt - listing.mtimeMs > SETTLE_MS, files, answer });
     return answer;
   }
 
   async fingerprint(): Promise<string> {
     // Folders' mtimes and the used markers: a few system calls per version, whatever the record count.
     const parts: string[] = [];
+    const now = Date.now();
+    let latest = -Infinity;
+    const at = (path: string): number => {
+      const t = mtime(path);
+      latest = Math.max(latest, t);
+      return t;
+    };
     for (const root of this.places) {
-      parts.push(`${root}@${mtime(root)}`);
+      parts.push(`${root}@${at(root)}`);
       for (const m of subdirs(root)) {
         const mp = join(root, m);
-        parts.push(`${m}@${mtime(mp)}`);
-        for (const v of subdirs(mp)) parts.push(`${v}@${mtime(join(mp, v))}:${mtime(join(mp, v, USED_FILE))}`);
+        parts.push(`${m}@${at(mp)}`);
+        for (const v of subdirs(mp)) parts.push(`${v}@${at(join(mp, v))}:${at(join(mp, v, USED_FILE))}`);
       }
     }
+    // A change in the same coarse tick as the last would leave every mtime as it is: while one is
+    // that recent, the fingerprint differs from poll to poll, so the page looks again.
+    if (now - latest <= SETTLE_MS) parts.push(`unsettled@${now}`);
     return parts.join('\n');
   }
 
