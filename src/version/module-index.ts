@@ -40,7 +40,11 @@ export class ModuleIndex {
 
   /** Whether the module assigns `name` anywhere after declaring it. */
   isReassigned(name: string): boolean {
-    if (!mayAssign(this.text, name)) return false;
+    // A `const x = 1` looks like an assignment to the text search: its own declaration is not one.
+    const binding = this.bindings.get(name);
+    const id = binding?.kind === 'variable' ? child(binding.declarator, 'id') : undefined;
+    const declaredAt = id?.type === 'Identifier' && this.text.startsWith(name, id.start) ? id.start : undefined;
+    if (!mayAssign(this.text, name, declaredAt)) return false;
     // Type nodes are walked too, but declare nothing and assign nothing: no need to strip them.
     this.reassigned ??= reassignedNames(this.program);
     return this.reassigned.has(name);
@@ -161,15 +165,19 @@ export class ModuleIndex {
  * `--name`, a destructuring or `for (name of ...)` target): a cheap, conservative test
  * before the walk that decides it.
  */
-function mayAssign(text: string, name: string): boolean {
+function mayAssign(text: string, name: string, declaredAt?: number): boolean {
   const n = name.replace(/[$]/g, '\\$');
   const before = '(?<![\\w$.])';
   const after = '(?![\\w$])';
   // `.k`, `?.k`, `[i]`: a member of what the name holds, assigned, is a mutation of it.
   const members = '(?:\\s*\\??\\.\\s*[\\w$#]+|\\s*\\[[^\\]]*\\])*';
-  return new RegExp(
+  const written = new RegExp(
     `${before}${n}${members}${after}\\s*(?:[-+*/%&|^]|\\*\\*|<<|>>>?|&&|\\|\\||\\?\\?)?=(?!=)|${before}${n}${members}${after}\\s*(?:\\+\\+|--|[,\\]}]|\\s(?:of|in)\\s)|(?:\\+\\+|--)\\s*${n}${after}|\\.\\.\\.\\s*${n}${after}`,
-  ).test(text);
+    'g',
+  );
+  // The first two forms match from the name itself, so a match at the declaration's own name is that declaration.
+  for (let m = written.exec(text); m !== null; m = written.exec(text)) if (m.index !== declaredAt) return true;
+  return false;
 }
 
 function specName(node: AstNode | undefined): string | undefined {
