@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -92,11 +93,15 @@ export async function manyCases(ctx: Context): Promise<Row[]> {
     }
     writeFileSync(join(dir, 'shared.txt'), `${Array.from({ length: shared }, (_, i) => byInput.get(i)!).join('\n')}\n`);
 
-    ctx.log(`  case 12: ${procs} processes x ${seconds} s, funes then floor, then 1 process each`);
+    ctx.log(`  case 12: ${procs} processes x ${seconds} s, funes then floor, then 1 process each, then one per core`);
     const funes = await runAll('funes', dir, procs, shared, seconds);
     const floor = await runAll('floor', dir, procs, shared, seconds);
     const funes1 = await runAll('funes', dir, 1, shared, seconds);
     const floor1 = await runAll('floor', dir, 1, shared, seconds);
+    // As many processes as cores: what the latencies are when no process waits for a core.
+    const cores = availableParallelism();
+    const funesN = await runAll('funes', dir, cores, shared, seconds);
+    const floorN = await runAll('floor', dir, cores, shared, seconds);
 
     // What the processes computed: each key once, each stored, every record whole.
     const computed = new Map<string, number>();
@@ -117,8 +122,8 @@ export async function manyCases(ctx: Context): Promise<Row[]> {
         torn++;
       }
     }
-    const errors = funes.errors.length + funes1.errors.length;
-    const wrong = funes.wrong + funes1.wrong;
+    const errors = funes.errors.length + funes1.errors.length + funesN.errors.length;
+    const wrong = funes.wrong + funes1.wrong + funesN.wrong;
     const problems = errors + wrong + duplicates + lost + torn;
     const checks = `${computed.size.toLocaleString('en-US')} computations: ${errors} errors, ${wrong} wrong answers, ${lost} lost writes, ${torn} torn records, ${duplicates} computed twice`;
     const one: Stats = { median: 1, p10: 1, p90: 1, samples: 1, batch: 1 };
@@ -142,6 +147,22 @@ export async function manyCases(ctx: Context): Promise<Row[]> {
         note:
           `median ${fmt(quantile(funes.misses, 0.5))} µs (floor ${fmt(quantile(floor.misses, 0.5))}); ${funes.misses.length.toLocaleString('en-US')} misses; ` +
           `${funes.waits.length.toLocaleString('en-US')} calls found another process computing their key and waited for its record (median ${fmt(quantile(funes.waits, 0.5))} µs, p99 ${fmt(quantile(funes.waits, 0.99))})`,
+      },
+      {
+        id: '12',
+        label: `${cores} processes, one per core: hit latency p99`,
+        subject: p99(funesN.hits),
+        reference: p99(floorN.hits),
+        referenceLabel: `${cores} processes: readFileSync + v8.deserialize of a shared record`,
+        note: `median ${fmt(quantile(funesN.hits, 0.5))} µs (floor ${fmt(quantile(floorN.hits, 0.5))}); ${funesN.hits.length.toLocaleString('en-US')} hits`,
+      },
+      {
+        id: '12',
+        label: `${cores} processes, one per core: miss latency p99`,
+        subject: p99(funesN.misses),
+        reference: p99(floorN.misses),
+        referenceLabel: `${cores} processes: look, serialize, write temp + rename into one folder`,
+        note: `median ${fmt(quantile(funesN.misses, 0.5))} µs (floor ${fmt(quantile(floorN.misses, 0.5))}); ${funesN.misses.length.toLocaleString('en-US')} misses`,
       },
       {
         id: '12',
