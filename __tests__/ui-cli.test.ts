@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { memorious, Memorious, RedisStore, serveUi } from '../src';
+import { memorious, Memorious, RedisStore, serveUi, type StoredRecord } from '../src';
 import { tempCache, tempDir } from './helpers/cache';
 import { funes } from './helpers/cli';
 import { startUi } from './helpers/browser';
@@ -65,8 +65,13 @@ test('a record renamed in within the same file-time tick as the one before is st
     expect(await count()).toBe(1);
     square(2);
     utimesSync(vdir, tick, tick);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await count()).toBe(2);
+    // While a sweep writes, the page reads again at most once a second.
+    let seen = 1;
+    for (let i = 0; i < 60 && seen !== 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      seen = await count();
+    }
+    expect(seen).toBe(2);
   } finally {
     await ui.close();
     Memorious.configure({ cacheDir: cache });
@@ -133,6 +138,29 @@ describe('funes ui: bad usage', () => {
     expect(r.stderr).toContain(`no cache directory at ${missing}`);
   });
 
+  test('a file given as a cache directory, or a Redis that does not answer, exits 1 and says so', () => {
+    const file = join(elsewhere, 'not-a-dir');
+    writeFileSync(file, 'x');
+    const r = funes(file, ['ui', '--port', '0']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${file} is not a directory`);
+    const down = funes(undefined, ['ui', '--redis', 'redis://127.0.0.1:1', '--port', '0']);
+    expect(down.status).toBe(1);
+    expect(down.stderr).toContain('Redis at redis://127.0.0.1:1');
+    expect(down.stderr).toContain('check that Redis is running');
+  });
+
+  test('a missing directory among others is named on stderr, and the page shows the others', async () => {
+    const missing = join(elsewhere, 'gone');
+    const ui = await startUi(['--dir', missing, '--dir', cache]);
+    try {
+      expect(ui.printed).toContain(`showing ${cache} at`);
+      expect(ui.printed).not.toContain(missing);
+    } finally {
+      await ui.stop();
+    }
+  });
+
   test('help lists ui and says it stays on this machine', () => {
     expect(funes(undefined, ['--help']).stdout).toMatch(/\bui\b.*local, read-only page/);
     expect(funes(undefined, ['ui', '--help']).stdout).toContain('127.0.0.1 only');
@@ -164,6 +192,20 @@ maybe('funes ui --redis', () => {
         rows: { cells: unknown[] }[];
       };
       expect(page.rows.map((row) => row.cells[1])).toEqual([0, 1, 4, 9, 16]);
+      // A record rewritten with a value of the same size (a refresh elsewhere): Redis keeps no mtime, and the size is the same.
+      const writer = new RedisStore({ url: redis().url, prefix: 'uitest' });
+      const key = (await writer.sizes('Remote.power', m.versions[0]!.hash)).find(() => true)!.key;
+      const loc = { method: 'Remote.power', version: m.versions[0]!.hash, key };
+      const record = (await writer.read(loc)) as StoredRecord<number>;
+      await writer.write(loc, { ...record, output: record.output === 7 ? 8 : 7 });
+      await writer.close();
+      let outputs: unknown[] = [];
+      for (let i = 0; i < 50 && !outputs.some((o) => o === 7 || o === 8); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        const again = (await (await fetch(`${ui.url}api/records?method=${encodeURIComponent(m.id)}&version=${m.versions[0]!.hash}`)).json()) as { rows: { cells: unknown[] }[] };
+        outputs = again.rows.map((row) => row.cells[1]);
+      }
+      expect(outputs.filter((o) => o === 7 || o === 8)).toHaveLength(1);
     } finally {
       await ui.stop();
     }

@@ -14,10 +14,14 @@ import { SCREENSHOTS, startUi, useBrowser, type UiProcess } from './helpers/brow
 const sweep = (scale: number) => `
 import { memorious, Memorious } from 'funes';
 const SCALE = ${scale};
+// A line that starts with -- (an SQL comment), edited along with SCALE: a diff must show it as changed, not lose it.
+const QUERY = \`select loss from runs
+-- ${scale === 1000 ? 'only recent rows' : 'only the newest rows'}
+\`;
 class Sweep {
   @memorious
   fit(params: { lr: number; depth: number }, seed: number): { loss: number; acc: number } {
-    return { loss: (params.lr - 0.01) ** 2 * SCALE + params.depth * 0.1 + seed * 0.001, acc: 1 - params.lr };
+    return { loss: (params.lr - 0.01) ** 2 * SCALE + params.depth * 0.1 + seed * 0.001 + QUERY.length * 0, acc: 1 - params.lr };
   }
   @memorious
   square(i: number): { value: number } {
@@ -46,6 +50,7 @@ const browser = useBrowser();
 let ui: UiProcess;
 let v1 = '';
 let v2 = '';
+let fitId = '';
 
 function run(scale: number, grid: number[][], squares = 0): void {
   runScript(project, writeScript(project, 'sweep', sweep(scale)), { args: [cache, JSON.stringify(grid), String(squares)] });
@@ -66,6 +71,7 @@ beforeAll(async () => {
   const fit = (await json('/api/overview')).methods.find((m: { name: string }) => m.name === 'Sweep.fit');
   // Newest first: the edited code's version, then the original.
   [v2, v1] = fit.versions.map((v: { hash: string }) => v.hash);
+  fitId = fit.id;
 }, 120_000);
 
 afterAll(async () => {
@@ -150,7 +156,7 @@ describe('funes ui in a browser', () => {
   });
 
   test('sorting by a column and filtering by a query change the rows; the plot draws one mark per record', async () => {
-    const page = await open(`#/v/${encodeURIComponent('0:Sweep.fit')}/${v1}`);
+    const page = await open(`#/v/${fitId}/${v1}`);
     await page.waitForSelector('#record-table tbody tr');
     expect(await rowCount(page)).toBe(15);
     await page.waitForSelector('#plot svg');
@@ -169,6 +175,15 @@ describe('funes ui in a browser', () => {
     await waitCount(page, ROWS, 5);
     expect(new Set(await column(page, 'params.depth'))).toEqual(new Set(['4']));
     await waitCount(page, DOTS, 5);
+
+    // A query the server cannot answer says why, and leaves no rows up that did not answer it.
+    await page.fill('#filter', 'params.lr>abc');
+    await page.waitForSelector('#table-error');
+    expect(await page.textContent('#table-error')).toContain('compares with a number');
+    expect(await rowCount(page)).toBe(0);
+    // The browser logs the refused request itself: that one is expected, and only that one.
+    expect(pageErrors(page)).toEqual([expect.stringContaining('status of 400')]);
+    pageErrors(page).length = 0;
 
     await page.fill('#filter', 'params.lr>0.02 params.depth<5');
     await waitCount(page, ROWS, 4);
@@ -222,20 +237,23 @@ describe('funes ui in a browser', () => {
   });
 
   test('the diff view shows the changed line side by side', async () => {
-    const page = await open(`#/diff/${encodeURIComponent('0:Sweep.fit')}/${v1}/${v2}`);
+    const page = await open(`#/diff/${fitId}/${v1}/${v2}`);
     await page.waitForSelector('.diff');
     const removed = await page.$$eval('.diff .line.del', (ls) => ls.map((l) => l.textContent));
     const added = await page.$$eval('.diff .line.add', (ls) => ls.map((l) => l.textContent));
     expect(removed.join('\n')).toContain('SCALE = 1000');
     expect(added.join('\n')).toContain('SCALE = 2000');
     expect(removed.join('\n')).not.toContain('2000');
+    // Inside a hunk, the removed line "-- only recent rows" reads "--- only recent rows": it is a line, not a file header.
+    expect(removed).toContain('-- only recent rows');
+    expect(added).toContain('-- only the newest rows');
     await page.screenshot({ path: join(SCREENSHOTS, 'diff.png') });
     expect(pageErrors(page)).toEqual([]);
     await page.close();
   });
 
   test('a record written while the page is open appears without a reload', async () => {
-    const page = await open(`#/v/${encodeURIComponent('0:Sweep.fit')}/${v1}`);
+    const page = await open(`#/v/${fitId}/${v1}`);
     await page.waitForSelector('#live.on');
     await waitCount(page, ROWS, 15);
     await page.focus('#filter');
@@ -300,10 +318,10 @@ describe('funes ui refuses what is not its own', () => {
       '/assets\\..\\package.json',
       '/assets/app.js%00.png',
       `/api/records?method=${encodeURIComponent('0:../../etc')}&version=${v1}`,
-      `/api/records?method=0:Sweep.fit&version=${encodeURIComponent('../' + v1)}`,
-      `/api/record?method=0:Sweep.fit&version=${v1}&key=${encodeURIComponent('../../meta.json')}`,
-      `/api/diff?method=0:Sweep.fit&from=${encodeURIComponent('..%2f..')}&to=${v2}`,
-      `/api/plot?method=0:Sweep.fit&version=${v1}&x=${encodeURIComponent('a/../b')}&y=output.loss`,
+      `/api/records?method=${fitId}&version=${encodeURIComponent('../' + v1)}`,
+      `/api/record?method=${fitId}&version=${v1}&key=${encodeURIComponent('../../meta.json')}`,
+      `/api/diff?method=${fitId}&from=${encodeURIComponent('..%2f..')}&to=${v2}`,
+      `/api/plot?method=${fitId}&version=${v1}&x=${encodeURIComponent('a/../b')}&y=output.loss`,
     ];
     for (const path of paths) {
       const r = await raw(path);
@@ -311,9 +329,9 @@ describe('funes ui refuses what is not its own', () => {
     }
     // Names that are not stored are not found, whatever they say.
     expect((await raw('/api/records?method=0:etc&version=abc')).status).toBe(404);
-    expect((await raw(`/api/records?method=0:Sweep.fit&version=${'0'.repeat(16)}`)).status).toBe(404);
-    expect((await raw(`/api/record?method=0:Sweep.fit&version=${v1}&key=meta`)).status).toBe(400);
-    expect((await raw(`/api/record?method=0:Sweep.fit&version=${v1}&key=${"0".repeat(64)}`)).status).toBe(404);
+    expect((await raw(`/api/records?method=${fitId}&version=${'0'.repeat(16)}`)).status).toBe(404);
+    expect((await raw(`/api/record?method=${fitId}&version=${v1}&key=meta`)).status).toBe(400);
+    expect((await raw(`/api/record?method=${fitId}&version=${v1}&key=${"0".repeat(64)}`)).status).toBe(404);
     expect((await raw('/package.json')).status).toBe(404);
     expect((await raw('/assets/catalog.js')).status).toBe(404);
   });
@@ -334,10 +352,10 @@ describe('funes ui refuses what is not its own', () => {
   });
 
   test('a bad query is a 400 that says why', async () => {
-    const r = await raw(`/api/records?method=0:Sweep.fit&version=${v1}&q=${encodeURIComponent('params.lr>abc')}`);
+    const r = await raw(`/api/records?method=${fitId}&version=${v1}&q=${encodeURIComponent('params.lr>abc')}`);
     expect(r.status).toBe(400);
     expect(JSON.parse(r.body).error).toContain('compares with a number');
-    const s = await raw(`/api/records?method=0:Sweep.fit&version=${v1}&sort=nope`);
+    const s = await raw(`/api/records?method=${fitId}&version=${v1}&sort=nope`);
     expect(s.status).toBe(400);
     expect(JSON.parse(s.body).error).toContain('no column nope');
   });

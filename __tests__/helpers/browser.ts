@@ -37,6 +37,8 @@ export function useBrowser(): () => Browser {
 /** `funes ui` running as a child process, as a user starts it. */
 export interface UiProcess {
   readonly url: string;
+  /** What it printed on stdout up to its URL. */
+  readonly printed: string;
   readonly port: number;
   readonly child: ChildProcess;
   stop(): Promise<void>;
@@ -58,6 +60,7 @@ export function startUi(args: string[], env: Record<string, string | undefined> 
       clearTimeout(timer);
       resolvePromise({
         url: m[1]!,
+        printed: out,
         port: Number(m[2]),
         child,
         stop: () =>

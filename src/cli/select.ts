@@ -63,7 +63,7 @@ export function loadRecords(method: MethodDir, version: VersionDir): { records: 
 }
 
 /** Parameter names: from the meta where there is one, else every input name in the order first met. */
-export function inputNames(version: VersionDir, records: readonly LoadedRecord[]): string[] {
+export function inputNames(version: VersionDir, records: readonly { readonly record: { readonly input: Record<string, unknown> } }[]): string[] {
   const names = [...(version.meta?.params ?? [])];
   for (const { record } of records) for (const k of Object.keys(record.input)) if (!names.includes(k)) names.push(k);
   return names;

@@ -1,8 +1,10 @@
+import { inspect } from 'node:util';
 import { toPlain } from '../cli/plain';
 import { versionTime, type VersionDir } from '../store/scan';
 import { diffVersions } from '../version/diff';
 import type { Catalog, CatalogMethod, VersionRecords } from './catalog';
-import { cellText, QueryError, VersionTable } from './query';
+import { cellText, wire } from './cells';
+import { QueryError, VersionTable } from './query';
 
 /** A request the page made wrongly, or for something that is not there: its HTTP status and a message to show. */
 export class ApiError extends Error {
@@ -17,16 +19,27 @@ export class ApiError extends Error {
 /** At most this many rows in one page, and points in one plot (spread evenly over the rows when there are more). */
 const MAX_PAGE = 500;
 const MAX_POINTS = 20_000;
+/** Plot points name their record by this many hex digits of its key: unique among a version's records (see rowOf). */
 const KEY_PREFIX = 16;
+/** A record panel's JSON above this many characters is shown in part, as `util.inspect` abridges it. */
+const MAX_RECORD_TEXT = 200_000;
 
 /**
  * The page's read-only questions, answered from a catalog. What was read is kept until the
- * catalog's fingerprint changes; a request names methods, versions, records and columns
- * only by values that must match what is stored, never by a path.
+ * catalog's fingerprint changes; a request names methods, versions and records only by ids
+ * and hashes that must match what is stored, never by a path.
+ *
+ * While a sweep writes, the fingerprint changes at every look. Reading the cache again then
+ * waits until four times as long as the last reading took has passed (at least a second),
+ * so that a page over 100,000 records stays quick; the poll announces the change once it
+ * is read.
  */
 export class Api {
   private fingerprint = '';
   private checked = 0;
+  private reloadedAt = 0;
+  /** Milliseconds spent reading since the last reload: what the next one may cost. */
+  private cost = 0;
   private listed: CatalogMethod[] | undefined;
   private readonly loaded = new Map<string, VersionRecords>();
   /** Kept across changes while the catalog gives back the same records: rebuilding 100,000 rows takes a while. */
@@ -37,16 +50,17 @@ export class Api {
     private readonly freshMs: number,
   ) {}
 
-  /** The fingerprint now, read at most once per `freshMs`; a change drops what was held. */
+  /** The fingerprint now, read at most once per `freshMs`; a change drops what was held, once the last reading has paid off. */
   async revision(): Promise<string> {
-    if (Date.now() - this.checked >= this.freshMs) {
-      const now = await this.catalog.fingerprint();
-      this.checked = Date.now();
-      if (now !== this.fingerprint) {
-        this.fingerprint = now;
-        this.listed = undefined;
-        this.loaded.clear();
-      }
+    if (Date.now() - this.checked < this.freshMs) return this.fingerprint;
+    const now = await this.catalog.fingerprint();
+    this.checked = Date.now();
+    if (now !== this.fingerprint && Date.now() - this.reloadedAt >= Math.max(1000, 4 * this.cost)) {
+      this.fingerprint = now;
+      this.reloadedAt = Date.now();
+      this.cost = 0;
+      this.listed = undefined;
+      this.loaded.clear();
     }
     return this.fingerprint;
   }
@@ -72,7 +86,7 @@ export class Api {
           created: versionTime(v),
           records: loaded.records.length,
           invalid: loaded.invalid,
-          bytes: loaded.records.reduce((s, r) => s + r.file.size, 0),
+          bytes: loaded.bytes,
           time,
           first,
           last,
@@ -90,11 +104,11 @@ export class Api {
       method: method.dir.name,
       id: method.id,
       place: method.place,
+      places: this.catalog.places.length,
       version: version.hash,
       current: version.hash === method.dir.current,
       versions: method.dir.versions.map((v) => v.hash),
       params: version.meta?.params ?? null,
-      source: version.meta?.source ?? null,
       columns: t.columns,
       records: t.rows.length,
       invalid: t.loaded.invalid,
@@ -104,8 +118,8 @@ export class Api {
   async records(params: URLSearchParams): Promise<unknown> {
     const { method, version } = await this.pick(params);
     const t = await this.table(method, version);
-    const sort = params.get('sort') ?? undefined;
-    if (sort !== undefined) column(t, sort);
+    const sortName = params.get('sort');
+    const sort = sortName === null || sortName === '' ? undefined : column(t, sortName);
     const picked = select(t, params.get('q') ?? '', sort, params.get('desc') === '1');
     const offset = count(params, 'offset', 0, Number.MAX_SAFE_INTEGER);
     const limit = count(params, 'limit', 50, MAX_PAGE);
@@ -113,7 +127,7 @@ export class Api {
       total: t.rows.length,
       matched: picked.length,
       offset,
-      rows: picked.slice(offset, offset + limit).map((i) => ({ key: t.keys[i], cells: t.rows[i] })),
+      rows: picked.slice(offset, offset + limit).map((i) => ({ key: t.keys[i], cells: t.rows[i]!.map(wire) })),
     };
   }
 
@@ -125,8 +139,18 @@ export class Api {
     const i = t.rowOf(key);
     if (i === undefined) throw new ApiError(404, `${method.dir.name} version ${version.hash} has no record ${key}`);
     if (i === 'ambiguous') throw new ApiError(409, `${key} starts more than one record's key; give the whole key`);
-    const { record, file } = t.loaded.records[i]!;
-    return { key: t.keys[i], input: toPlain(record.input), output: toPlain(record.output), time: record.time, created: record.created, bytes: file.size };
+    const full = t.keys[i]!;
+    const record = await this.catalog.record(method, version, full);
+    if (!record) throw new ApiError(404, `record ${full} of ${method.dir.name} is gone (removed or replaced since the page listed it)`);
+    const shown = { key: full, input: toPlain(record.input), output: toPlain(record.output), time: record.time, created: new Date(record.created).toISOString() };
+    let text = JSON.stringify(shown, null, 2);
+    let whole = true;
+    if (text.length > MAX_RECORD_TEXT) {
+      // A 100 MB output would stall the page: show it as inspect abridges it.
+      text = inspect({ ...shown, input: record.input, output: record.output }, { depth: 4, maxArrayLength: 100, maxStringLength: 2000, breakLength: 100 });
+      whole = false;
+    }
+    return { key: full, text, whole, bytes: t.loaded.records[i]!.file.size };
   }
 
   async plot(params: URLSearchParams): Promise<unknown> {
@@ -138,16 +162,33 @@ export class Api {
     const colorName = params.get('color');
     const color = colorName ? column(t, colorName) : -1;
     const picked = select(t, params.get('q') ?? '', undefined, false);
+    // A column of numbers is a numeric axis; one that mixes kinds is placed by each value's text, so no point falls off.
+    const numericAxis = (c: number) => t.columns[c]!.numeric && picked.every((i) => typeof t.rows[i]![c] !== 'number' || Number.isFinite(t.rows[i]![c]));
+    const xNumeric = numericAxis(x);
+    const colorNumeric = color >= 0 && numericAxis(color);
+    // An empty cell has no place on a numeric axis (the point is left out, and counted); on a text axis it is "(empty)".
+    const place = (cell: unknown, numeric: boolean): unknown => (cell === null || cell === undefined ? (numeric ? null : '(empty)') : numeric ? Number(cell) : cellText(cell));
     const step = Math.max(1, picked.length / MAX_POINTS);
     const points = [];
+    let noY = 0;
+    let noX = 0;
     for (let j = 0; j < picked.length; j += step) {
       const i = picked[Math.floor(j)]!;
       const row = t.rows[i]!;
-      if (typeof row[y] !== 'number') continue;
-      // Arrays, and a key's first 16 hex digits (unique among a version's records, see rowOf): 20,000 points stay under a megabyte.
-      points.push([plottable(row[x]), row[y], color < 0 ? null : plottable(row[color]), t.keys[i]!.slice(0, KEY_PREFIX)]);
+      const yv = typeof row[y] === 'bigint' ? Number(row[y]) : row[y];
+      if (typeof yv !== 'number' || !Number.isFinite(yv)) {
+        noY++;
+        continue;
+      }
+      const xv = place(row[x], xNumeric);
+      if (xv === null) {
+        noX++;
+        continue;
+      }
+      // Arrays, and a key's first 16 hex digits: 20,000 points stay under a megabyte.
+      points.push([xv, yv, color < 0 ? null : place(row[color], colorNumeric), t.keys[i]!.slice(0, KEY_PREFIX)]);
     }
-    return { matched: picked.length, points };
+    return { matched: picked.length, sampled: step > 1, xNumeric, colorNumeric, noX, noY, points };
   }
 
   async diff(params: URLSearchParams): Promise<unknown> {
@@ -155,24 +196,33 @@ export class Api {
     const from = this.versionOf(method, required(params, 'from'));
     const to = this.versionOf(method, required(params, 'to'));
     const code = (v: VersionDir) => ({ hash: v.hash, source: v.meta?.source, origin: v.meta?.origin, dependencies: v.meta?.dependencies });
-    return diffVersions(method.dir.name, code(from), code(to));
+    return { ...diffVersions(method.dir.name, code(from), code(to)), place: method.place, places: this.catalog.places.length };
+  }
+
+  private async timed<T>(work: () => Promise<T>): Promise<T> {
+    const start = Date.now();
+    try {
+      return await work();
+    } finally {
+      this.cost += Date.now() - start;
+    }
   }
 
   private async methods(): Promise<CatalogMethod[]> {
     await this.revision();
-    return (this.listed ??= await this.catalog.methods());
+    return (this.listed ??= await this.timed(() => this.catalog.methods()));
   }
 
   private async method(params: URLSearchParams): Promise<CatalogMethod> {
     const id = required(params, 'method');
     const found = (await this.methods()).find((m) => m.id === id);
-    if (!found) throw new ApiError(404, `no stored method ${id}`);
+    if (!found) throw new ApiError(404, `no stored method ${id}: it may have been cleared; go back to the overview`);
     return found;
   }
 
   private versionOf(method: CatalogMethod, hash: string): VersionDir {
     const found = method.dir.versions.find((v) => v.hash === hash);
-    if (!found) throw new ApiError(404, `${method.dir.name} has no version ${hash}`);
+    if (!found) throw new ApiError(404, `${method.dir.name} has no version ${hash}: it may have been cleared; go back to the overview`);
     return found;
   }
 
@@ -185,7 +235,7 @@ export class Api {
     const id = `${method.id}/${version.hash}`;
     let loaded = this.loaded.get(id);
     if (!loaded) {
-      loaded = await this.catalog.records(method, version);
+      loaded = await this.timed(() => this.catalog.records(method, version));
       this.loaded.set(id, loaded);
     }
     return loaded;
@@ -196,13 +246,13 @@ export class Api {
     const loaded = await this.loadedOf(method, version);
     const held = this.tables.get(id);
     if (held?.from === loaded) return held.table;
-    const table = new VersionTable(version, loaded);
+    const table = await this.timed(async () => new VersionTable(version, loaded));
     this.tables.set(id, { from: loaded, table });
     return table;
   }
 }
 
-function select(t: VersionTable, q: string, sort: string | undefined, descending: boolean): number[] {
+function select(t: VersionTable, q: string, sort: number | undefined, descending: boolean): number[] {
   try {
     return t.select(q, sort, descending);
   } catch (error) {
@@ -212,14 +262,9 @@ function select(t: VersionTable, q: string, sort: string | undefined, descending
 }
 
 function column(t: VersionTable, name: string): number {
-  const c = t.columns.findIndex((col) => col.name === name);
+  const c = t.column(name);
   if (c < 0) throw new ApiError(400, `no column ${name}; the columns are ${t.columns.map((col) => col.name).join(', ')}`);
   return c;
-}
-
-/** A value the chart can place: numbers, text and booleans as they are, anything else as its text. */
-function plottable(cell: unknown): unknown {
-  return cell === null || typeof cell === 'number' || typeof cell === 'string' || typeof cell === 'boolean' ? cell : cellText(cell);
 }
 
 function required(params: URLSearchParams, name: string): string {

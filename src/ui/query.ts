@@ -1,8 +1,8 @@
-import { toPlain } from '../cli/plain';
 import { tabulate } from '../cli/rows';
 import { inputNames } from '../cli/select';
 import type { VersionDir } from '../store/scan';
 import type { VersionRecords } from './catalog';
+import { cellText } from './cells';
 
 /** A column of a version's table, and whether every value in it is a number (so it can be plotted). */
 export interface Column {
@@ -11,7 +11,11 @@ export interface Column {
   readonly numeric: boolean;
 }
 
-/** One version's records as rows of plain (JSON-safe) cells, held by the server so the browser gets a page at a time. */
+/**
+ * One version's records as rows of cells (see `cellValue`), held by the server so that the
+ * browser gets a page at a time. Numbers stay numbers (NaN, ±Infinity, -0 and BigInts
+ * included), so that they sort, filter and plot as numbers.
+ */
 export class VersionTable {
   readonly columns: Column[];
   readonly keys: string[];
@@ -27,19 +31,13 @@ export class VersionTable {
   ) {
     const table = tabulate(inputNames(version, loaded.records), loaded.records);
     this.rows = table.rows;
-    for (const row of this.rows) {
-      for (let c = 0; c < row.length; c++) {
-        const cell = row[c];
-        // Finite numbers, text, booleans and null are JSON already.
-        if (!(typeof cell === 'string' || typeof cell === 'boolean' || cell === null || (typeof cell === 'number' && Number.isFinite(cell)))) row[c] = toPlain(cell);
-      }
-    }
     this.keys = loaded.records.map((r) => r.file.key);
     this.keys.forEach((k, i) => this.byKey.set(k, i));
+    const last = table.columns.length - 1;
     this.columns = table.columns.map((name, c) => ({
       name,
-      role: c < table.inputs ? 'input' : name === 'time' && c === table.columns.length - 1 ? 'time' : 'output',
-      numeric: this.rows.length > 0 && this.rows.every((row) => typeof row[c] === 'number' || row[c] === null),
+      role: c < table.inputs ? 'input' : c === last ? 'time' : 'output',
+      numeric: this.rows.some((row) => isNumber(row[c])) && this.rows.every((row) => isNumber(row[c]) || row[c] === null || row[c] === undefined),
     }));
   }
 
@@ -56,13 +54,18 @@ export class VersionTable {
     return found;
   }
 
+  /** The index of the column named `name`, or -1. */
+  column(name: string): number {
+    return this.columns.findIndex((c) => c.name === name);
+  }
+
   /**
    * The rows a query selects, in order. `q` is words separated by spaces: `column:text`
    * keeps rows whose cell contains the text, `column=v` equals it, `column>n` and `column<n`
    * compare numbers, any other word must appear in some cell; all must hold. Case is ignored.
    * @throws QueryError naming an unknown column or a comparison with no number.
    */
-  select(q: string, sort: string | undefined, descending: boolean): number[] {
+  select(q: string, sort: number | undefined, descending: boolean): number[] {
     const memo = `${q}\u0000${sort ?? ''}\u0000${descending}`;
     const known = this.answers.get(memo);
     if (known) return known;
@@ -74,10 +77,8 @@ export class VersionTable {
       for (let i = 0; i < this.rows.length; i++) if (tests.every((t) => t(this.rows[i]!, texts[i]!))) picked.push(i);
     }
     if (sort !== undefined) {
-      const c = this.columns.findIndex((col) => col.name === sort);
-      if (c < 0) throw new QueryError(`no column ${sort}`);
-      const sign = descending ? -1 : 1;
-      picked = picked.sort((a, b) => sign * compareCells(this.rows[a]![c], this.rows[b]![c]) || a - b);
+      const c = sort;
+      picked = picked.sort((a, b) => compareCells(this.rows[a]![c], this.rows[b]![c], descending) || a - b);
     }
     if (this.answers.size > 16) this.answers.clear();
     this.answers.set(memo, picked);
@@ -107,28 +108,36 @@ function parseQuery(q: string, columns: readonly string[]): Test[] {
     else if (op === '=') tests.push((_row, texts) => texts[c] === value);
     else {
       const n = Number(value);
-      if (value === '' || !Number.isFinite(n)) throw new QueryError(`${word}: ${op} compares with a number`);
-      tests.push(op === '>' ? (row) => typeof row[c] === 'number' && row[c] > n : (row) => typeof row[c] === 'number' && row[c] < n);
+      if (value === '' || Number.isNaN(n)) throw new QueryError(`${word}: ${op} compares with a number`);
+      tests.push(op === '>' ? (row) => isNumber(row[c]) && (row[c] as number) > n : (row) => isNumber(row[c]) && (row[c] as number) < n);
     }
   }
   return tests;
 }
 
-/** Numbers before everything else, in numeric order; the rest by their text; empty cells last. */
-function compareCells(a: unknown, b: unknown): number {
+function isNumber(cell: unknown): boolean {
+  return typeof cell === 'number' || typeof cell === 'bigint';
+}
+
+/**
+ * Numbers (and BigInts) first, in numeric order, NaN after them; then everything else by
+ * its text; empty cells last, whichever the direction.
+ */
+function compareCells(a: unknown, b: unknown, descending: boolean): number {
   const an = a === null || a === undefined;
   const bn = b === null || b === undefined;
   if (an || bn) return an === bn ? 0 : an ? 1 : -1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  if (typeof a === 'number') return -1;
-  if (typeof b === 'number') return 1;
+  const sign = descending ? -1 : 1;
+  const anum = isNumber(a);
+  const bnum = isNumber(b);
+  if (anum && bnum) {
+    const aNaN = Number.isNaN(a);
+    const bNaN = Number.isNaN(b);
+    if (aNaN || bNaN) return aNaN === bNaN ? 0 : aNaN ? 1 : -1;
+    return sign * ((a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0);
+  }
+  if (anum !== bnum) return sign * (anum ? -1 : 1);
   const at = cellText(a);
   const bt = cellText(b);
-  return at < bt ? -1 : at > bt ? 1 : 0;
-}
-
-/** A cell as the page shows it: text as it is, anything else as JSON. */
-export function cellText(cell: unknown): string {
-  if (cell === null || cell === undefined) return '';
-  return typeof cell === 'string' ? cell : JSON.stringify(cell);
+  return sign * (at < bt ? -1 : at > bt ? 1 : 0);
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FunesError } from '../errors';
+import { describeError, FunesError } from '../errors';
 import { ApiError, Api } from './api';
 import { asset } from './assets';
 import { FileCatalog, RedisCatalog, type Catalog } from './catalog';
@@ -56,27 +56,41 @@ export async function startServer(options: UiOptions = {}): Promise<UiServer> {
         prefix: options.redis.prefix ?? 'funes',
       })
     : new FileCatalog(options.dirs && options.dirs.length > 0 ? options.dirs : [process.env.FUNES_CACHE_DIR || 'cache']);
+  const hint = options.redis ? '; check that Redis is running and the URL is right' : '';
+  if (options.redis) {
+    // A Redis that cannot be reached is said at once, not on every page.
+    try {
+      await catalog.methods();
+    } catch (error) {
+      await catalog.close().catch(() => undefined);
+      throw new Error(`Redis at ${options.redis.url}: ${describeError(error)}${hint}`, { cause: error });
+    }
+  }
   const api = new Api(catalog, Math.min(250, pollMs));
   const watchers = new Set<ServerResponse>();
   let host = '';
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch((error: unknown) => send(res, 500, { error: error instanceof Error ? error.message : String(error) }));
+    void handle(req, res).catch((error: unknown) => send(res, 500, { error: `cannot read ${catalog.places.join(', ')}: ${describeError(error)}${hint}` }));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // A page on another site can resolve its own name to 127.0.0.1 (DNS rebinding); its requests still carry its name.
-    if (req.headers.host !== host) return send(res, 403, { error: `refused: this server answers only requests for ${host}` });
+    if (req.headers.host !== host) return send(res, 403, { error: `refused: this server answers only requests for ${host}; open http://${host}/` });
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return send(res, 405, { error: 'read-only: GET and HEAD only' });
     }
     const raw = req.url ?? '/';
     const path = raw.split('?')[0]!;
-    if (!path.startsWith('/') || /\.\.|%2e|%2f|%5c|\\|%00/i.test(path)) return send(res, 400, { error: 'refused: a path with .. or an encoded separator' });
+    if (!path.startsWith('/')) return send(res, 400, { error: 'refused: the request names a whole URL; ask for a path on this server' });
+    if (/\.\.|%2e|%2f|%5c|\\|%00/i.test(path)) return send(res, 400, { error: 'refused: a path with .. or an encoded separator' });
     const params = new URL(raw, `http://${host}`).searchParams;
-    for (const [name, value] of params) {
-      if (/\.\.|[\\/\0]/.test(value)) return send(res, 400, { error: `refused: ${name} holds .. or a path separator` });
+    // What names a stored thing is an id or a hash, never a path; column names and the filter are text matched in memory.
+    for (const name of NAMING) {
+      for (const value of params.getAll(name)) {
+        if (/\.\.|[\\/\0]/.test(value)) return send(res, 400, { error: `refused: ${name} holds .. or a path separator` });
+      }
     }
     if (path === '/api/events') return watch(res);
     const answer = API[path];
@@ -125,7 +139,9 @@ export async function startServer(options: UiOptions = {}): Promise<UiServer> {
       reject(
         error.code === 'EADDRINUSE'
           ? new FunesError('FUNES_BAD_OPTION', `port ${port} on 127.0.0.1 is in use; pass another port (0 picks a free one)`)
-          : error,
+          : error.code === 'EACCES'
+            ? new FunesError('FUNES_BAD_OPTION', `port ${port} needs privileges on this machine; pass one above 1023 (0 picks a free one)`)
+            : error,
       );
     });
     server.listen(port, '127.0.0.1', () => resolve());
@@ -144,6 +160,9 @@ export async function startServer(options: UiOptions = {}): Promise<UiServer> {
     },
   };
 }
+
+/** The parameters that name a method, version or record. */
+const NAMING = ['method', 'version', 'from', 'to', 'key'];
 
 /** Scripts and styles from this server only; records are shown as text, and no page may frame this one. */
 const SECURITY_HEADERS = {

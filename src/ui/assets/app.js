@@ -107,8 +107,11 @@ async function versionView(id, version, refresh) {
   setCrumbs(link('#/', 'overview'), `${info.method} ${short(version)}`);
   const inputs = info.columns.filter((c) => c.role === 'input');
   const numeric = info.columns.filter((c) => c.numeric && c.role !== 'input');
+  // Choices a live update took away (a column gone, a column no longer numeric) fall back, rather than fail the view.
   if (!info.columns.some((c) => c.name === view.x)) view.x = (inputs.find((c) => c.numeric) || inputs[0] || info.columns[0] || {}).name || '';
   if (!numeric.some((c) => c.name === view.y)) view.y = (numeric.find((c) => c.role === 'output') || numeric[0] || {}).name || '';
+  if (!info.columns.some((c) => c.name === view.sort)) Object.assign(view, { sort: undefined, desc: false });
+  if (!inputs.some((c) => c.name === view.color)) view.color = '';
 
   const search = el('input', { type: 'search', id: 'filter', value: view.q, placeholder: 'filter: words, or lr>0.01, optimizer=adam, name:text', 'aria-label': 'filter' });
   let typing;
@@ -132,6 +135,7 @@ async function versionView(id, version, refresh) {
     `${info.method} `,
     el('span', { className: 'mono' }, short(version)),
     info.current ? el('span', { className: 'badge' }, 'current') : null,
+    info.places > 1 ? el('span', { className: 'note place' }, ` in ${info.place}`) : null,
   );
   const tools = el(
     'div',
@@ -172,13 +176,24 @@ async function versionView(id, version, refresh) {
 
   async function showRecord(key) {
     view.picked = key;
-    for (const tr of tableBox.querySelectorAll('tr[data-key]')) tr.classList.toggle('picked', tr.dataset.key === key);
-    const r = await get('/api/record', { method: id, version, key });
-    detail.textContent = JSON.stringify({ key: r.key, input: r.input, output: r.output, time: r.time, created: formatDate(r.created), bytes: r.bytes }, null, 2);
+    // A plot point names its record by the first digits of its key.
+    for (const tr of tableBox.querySelectorAll('tr[data-key]')) tr.classList.toggle('picked', tr.dataset.key.startsWith(key));
+    const r = await get('/api/record', { method: id, version, key }).catch((error) => ({ text: error.message, whole: true }));
+    detail.textContent = r.whole ? r.text : `${r.text}\n\n(abridged: 'funes show --json' prints it whole)`;
   }
 
   async function fill() {
-    const page = await get('/api/records', { method: id, version, q: view.q, sort: view.sort, desc: view.desc ? 1 : undefined, offset: view.offset, limit: view.limit });
+    let page;
+    try {
+      page = await get('/api/records', { method: id, version, q: view.q, sort: view.sort, desc: view.desc ? 1 : undefined, offset: view.offset, limit: view.limit });
+    } catch (error) {
+      // Never leave the last answer's rows up as if they answered this query.
+      tableBox.replaceChildren(el('p', { className: 'error', id: 'table-error' }, error.message));
+      document.getElementById('count').textContent = '';
+      pager.replaceChildren();
+      plotBox.replaceChildren();
+      return;
+    }
     const header = el(
       'tr',
       {},
@@ -204,14 +219,14 @@ async function versionView(id, version, refresh) {
     const rows = page.rows.map((row) =>
       el(
         'tr',
-        { 'data-key': row.key, className: row.key === view.picked ? 'picked' : '', onclick: () => void showRecord(row.key) },
+        { 'data-key': row.key, className: view.picked && row.key.startsWith(view.picked) ? 'picked' : '', onclick: () => void showRecord(row.key) },
         row.cells.map((cell, i) => el('td', { className: info.columns[i].numeric ? 'num cell' : 'cell', title: cellText(cell) }, cellText(cell))),
       ),
     );
     tableBox.replaceChildren(el('table', { id: 'record-table' }, el('thead', {}, header), el('tbody', {}, rows)));
     const last = Math.min(page.offset + page.rows.length, page.matched);
     document.getElementById('count').textContent =
-      page.matched === 0 ? `no records match (of ${page.total})` : `${page.offset + 1}–${last} of ${page.matched}${page.matched === page.total ? '' : ` matching (${page.total} in all)`}`;
+      page.total === 0 ? 'no records stored in this version' : page.matched === 0 ? `no records match (of ${page.total})` : `${page.offset + 1}–${last} of ${page.matched}${page.matched === page.total ? '' : ` matching (${page.total} in all)`}`;
     const pages = Math.max(1, Math.ceil(page.matched / view.limit));
     const at = Math.floor(page.offset / view.limit) + 1;
     pager.replaceChildren(
@@ -232,9 +247,19 @@ async function versionView(id, version, refresh) {
       plotBox.replaceChildren(el('p', { className: 'note' }, 'No numeric output to plot: a plot needs an output (or output field) that is a number.'));
       return;
     }
-    const data = await get('/api/plot', { method: id, version, x: view.x, y: view.y, color: view.color, q: view.q });
+    let data;
+    try {
+      data = await get('/api/plot', { method: id, version, x: view.x, y: view.y, color: view.color, q: view.q });
+    } catch (error) {
+      plotBox.replaceChildren(el('p', { className: 'error', id: 'plot-error' }, error.message));
+      return;
+    }
     const color = view.color ? 'color' : undefined;
-    const points = data.points.map(([x, y, c, key]) => ({ x, y, color: c, key }));
+    const logX = view.scale.startsWith('log-x');
+    const logY = view.scale === 'log-y' || view.scale === 'log-xy';
+    const all = data.points.map(([x, y, c, key]) => ({ x, y, color: c, key }));
+    // A log axis has no place for zero or less: leave those points out, and say so below.
+    const points = all.filter((p) => (!logX || !data.xNumeric || p.x > 0) && (!logY || p.y > 0));
     const marks = [Plot.dot(points, { x: 'x', y: 'y', fill: color || 'currentColor', fillOpacity: 0.8, r: 3.5, tip: true, channels: { key: 'key' } })];
     if (view.mark === 'line') marks.unshift(Plot.line(points, { x: 'x', y: 'y', z: color, stroke: color || 'currentColor', sort: 'x' }));
     const chart = Plot.plot({
@@ -242,16 +267,21 @@ async function versionView(id, version, refresh) {
       height: 360,
       grid: true,
       marginLeft: 56,
-      x: { label: view.x, type: view.scale.startsWith('log-x') ? 'log' : undefined },
-      y: { label: view.y, type: view.scale === 'log-y' || view.scale === 'log-xy' ? 'log' : undefined },
-      color: color ? { legend: true, label: view.color } : undefined,
+      x: { label: view.x, type: logX && data.xNumeric ? 'log' : data.xNumeric ? undefined : 'point' },
+      y: { label: view.y, type: logY ? 'log' : undefined },
+      color: color ? { legend: true, label: view.color, type: data.colorNumeric ? undefined : 'ordinal' } : undefined,
       marks,
     });
     chart.addEventListener('click', () => {
       if (chart.value && chart.value.key) void showRecord(chart.value.key);
     });
-    const note = points.length < data.matched ? el('p', { className: 'note' }, `${points.length} of ${data.matched} records drawn, spread evenly over them.`) : null;
-    plotBox.replaceChildren(chart, note || '');
+    const notes = [];
+    if (data.sampled) notes.push(`${all.length} of ${data.matched} records drawn, spread evenly over them.`);
+    if (data.noX > 0) notes.push(`${data.noX} record${data.noX === 1 ? ' has' : 's have'} no ${view.x} and ${data.noX === 1 ? 'is' : 'are'} not drawn.`);
+    if (data.noY > 0) notes.push(`${data.noY} record${data.noY === 1 ? ' has' : 's have'} no finite ${view.y} (NaN, ±Infinity or empty) and ${data.noY === 1 ? 'is' : 'are'} not drawn.`);
+    if (points.length < all.length) notes.push(`${all.length - points.length} point${all.length - points.length === 1 ? ' is' : 's are'} zero or below on a log axis and not drawn.`);
+    if (!data.xNumeric && all.some((p) => p.x !== null && !Number.isNaN(Number(p.x)))) notes.push(`${view.x} holds more than numbers, so x is placed by each value's text.`);
+    plotBox.replaceChildren(chart, ...notes.map((n) => el('p', { className: 'note plot-note' }, n)));
   }
 
   view.refill = async () => {
@@ -263,8 +293,8 @@ async function versionView(id, version, refresh) {
 
 // ---- two versions' code side by side ------------------------------------
 
-/** A unified diff as two columns: removed lines on the left, added on the right, context on both. */
-function sideBySide(title, patch) {
+/** A unified diff as two columns: removed lines on the left, added on the right, context on both. `bare`: lines with no headers or hunks. */
+function sideBySide(title, patch, bare = false) {
   const left = [el('div', { className: 'head' }, 'before')];
   const right = [el('div', { className: 'head' }, 'after')];
   let dels = [];
@@ -277,9 +307,13 @@ function sideBySide(title, patch) {
     dels = [];
     adds = [];
   };
+  let inHunk = bare;
   for (const line of patch.split('\n')) {
-    if (line === '' || line.startsWith('---') || line.startsWith('+++') || line.startsWith('Index:') || line.startsWith('\\')) continue;
+    // File headers (--- a, +++ b) come before the first hunk; inside one, a removed `-- x` line reads `--- x`.
+    if (!inHunk && !line.startsWith('@@')) continue;
+    if (line === '' || line.startsWith('\\')) continue;
     if (line.startsWith('@@')) {
+      inHunk = true;
       flush();
       left.push(el('div', { className: 'line gap' }, line));
       right.push(el('div', { className: 'line gap' }, line));
@@ -304,14 +338,14 @@ async function diffView(id, from, to) {
       { id: `diff-${name}`, 'aria-label': name, onchange: (e) => (location.hash = name === 'from' ? route('diff', id, e.target.value, other) : route('diff', id, other, e.target.value)) },
       info.versions.map((h) => el('option', { value: h, selected: h === value }, short(h))),
     );
-  const body = [el('h1', {}, `${d.method}: what changed`), el('div', { className: 'toolbar' }, el('label', {}, 'from ', pick('from', from, to)), el('label', {}, 'to ', pick('to', to, from)))];
+  const body = [el('h1', {}, `${d.method}: what changed`, d.places > 1 ? el('span', { className: 'note place' }, ` in ${d.place}`) : null), el('div', { className: 'toolbar' }, el('label', {}, 'from ', pick('from', from, to)), el('label', {}, 'to ', pick('to', to, from)))];
   if (d.changed.length + d.added.length + d.removed.length === 0) {
     body.push(el('p', { className: 'note' }, 'No difference in the recorded code (the versions differ in options, format, or what older metadata did not record).'));
   }
   const where = (x) => `${x.kind} ${x.name}${x.file ? ` (${x.file})` : ''}`;
   for (const c of d.changed) body.push(...sideBySide(`changed ${where(c)}`, c.patch));
-  for (const a of d.added) body.push(...sideBySide(`added ${where(a)}`, a.text.split('\n').map((l) => `+${l}`).join('\n')));
-  for (const r of d.removed) body.push(...sideBySide(`removed ${where(r)}`, r.text.split('\n').map((l) => `-${l}`).join('\n')));
+  for (const a of d.added) body.push(...sideBySide(`added ${where(a)}`, a.text.split('\n').map((l) => `+${l}`).join('\n'), true));
+  for (const r of d.removed) body.push(...sideBySide(`removed ${where(r)}`, r.text.split('\n').map((l) => `-${l}`).join('\n'), true));
   main.replaceChildren(...body);
 }
 
