@@ -1,4 +1,4 @@
-import { keyOf, memorious, MemoryStore, withSeed, type RecordLocation, type StoredRecord } from '../src';
+import { keyOf, memorious, Memorious, MemoryStore, withSeed, type RecordLocation, type StoredRecord } from '../src';
 import { expectWarnings } from './helpers/quiet-warnings';
 // Warnings this file provokes: it keys a function by its source, and passes inputs v8 cannot store, on purpose.
 expectWarnings('FUNES_FUNCTION_IN_KEY', 'FUNES_UNSERIALIZABLE_INPUT');
@@ -459,5 +459,56 @@ describe('a brand is about the object, not its prototype', () => {
     expect(refused(() => probe.one.call(onProbe(Promise.resolve(1)), 5))).toMatch(/is a Promise/);
     expect(refused(() => probe.one.call(onProbe(new WeakSet()), 5))).toMatch(/WeakMap or WeakSet/);
     expect(refused(() => probe.one.call(onProbe(new Set([1]).values()), 5))).toMatch(/iterator/);
+  });
+});
+
+describe('a key made while another is being made', () => {
+  /** The key of the call itself: the last read, after those of any calls made while its key was made. */
+  function outer(call: () => unknown): string {
+    call();
+    return store.keys[store.keys.length - 1]!;
+  }
+
+  test('a [keyOf]() that calls memorized methods, one of them refused, leaves the outer key as it is', () => {
+    // The inner calls' first keys read classes' sources: not a slow key of the outer call.
+    Memorious.configure({ slowKey: '60s' });
+    try {
+      // Named as the class of the pinned case, so that its key must be that case's.
+      const Nested = class Keyed {
+        id;
+        constructor(id: number) {
+          this.id = id;
+        }
+        [keyOf]() {
+          probe.one({ inner: [1, 2, 3] });
+          expect(() => probe.one(new Proxy({}, {}))).toThrow(/is a Proxy/);
+          probe.two(new Map([['k', { deep: [new Point(1, 2)] }]]), 'x');
+          return { id: this.id };
+        }
+      };
+      const before = store.keys.length;
+      probe.one(new Nested(7));
+      // Read in the order their keys were finished: the two inner calls' first, the outer last.
+      expect(store.keys.slice(before)).toEqual([key(() => probe.one({ inner: [1, 2, 3] })), expect.any(String), EXPECTED['instance with keyOf']]);
+      expect(outer(() => probe.one(new Nested(7)))).toBe(EXPECTED['instance with keyOf']);
+    } finally {
+      Memorious.configure({ slowKey: undefined });
+    }
+  });
+
+  test('a getter that makes a key while an array and an object are half written', () => {
+    const tricky = {
+      a: [1, { b: 2 }],
+      get c() {
+        return probe.one([{ deep: 'x' }]);
+      },
+    };
+    const plain = key(() => probe.one({ a: [1, { b: 2 }], c: 0 }));
+    const inner = key(() => probe.one([{ deep: 'x' }]));
+    const before = store.keys.length;
+    probe.one(tricky);
+    // The getter runs while the key is made, and again when the input is kept for the record.
+    const reads = store.keys.slice(before);
+    expect(reads.filter((k) => k !== inner)).toEqual([plain]);
   });
 });

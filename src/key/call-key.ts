@@ -47,7 +47,7 @@ export function callKey(
   let text: string;
   // The key option's own errors are the caller's, and reach it as they are.
   const material = options.key ? options.key(input, self) : undefined;
-  const writer = new KeyWriter(options.key ? 'key()' : 'args');
+  const writer = takeWriter(options.key ? 'key()' : 'args');
   try {
     if (options.key) {
       text = `K${writer.write(material)}`;
@@ -59,6 +59,7 @@ export function callKey(
       }
     }
   } catch (error) {
+    idle(writer);
     throw unhashable(name, error);
   }
   const key = textDigest(text + dispatch);
@@ -80,8 +81,31 @@ export function callKey(
       if (hashedBytes(text, writer) >= SLOW_KEY_MIN_BYTES || keyOfMs > took / 2) warnSlow(name, took, keyOfMs, writer);
     }
   }
-  // The writer's own list: a hit never reads it, so nothing is copied for it.
-  return { key, parts: [writer.tops] };
+  // The writer's own list, given away: a hit never reads it, so nothing is copied for it.
+  const made = { key, parts: [writer.tops] };
+  idle(writer);
+  return made;
+}
+
+/**
+ * Writers between keys, so that a key reuses the room another's lists grew. A key made
+ * while another is being made (a `[keyOf]()` or a getter that calls a memorized function)
+ * takes another writer: none is used by two keys at once.
+ */
+const idleWriters: KeyWriter[] = [];
+
+function takeWriter(root: string): KeyWriter {
+  const writer = idleWriters.pop();
+  if (writer === undefined) return new KeyWriter(root);
+  writer.root(root);
+  return writer;
+}
+
+/** Gives a writer back once its key is made, or abandoned, emptied so that it keeps no value of that key alive. */
+function idle(writer: KeyWriter): void {
+  if (idleWriters.length >= 4) return;
+  writer.reset('');
+  idleWriters.push(writer);
 }
 
 /**

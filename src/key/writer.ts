@@ -20,10 +20,16 @@ import { resourceKind } from './resources';
  * (enumerable or not) are equal, key order aside; see docs/guide.md for each kind.
  */
 export class KeyWriter {
-  /** Objects on the path from the root to the value being written: a cycle refers back to one. */
+  /** Objects on the path from the root to the value being written, the first `depth` of them: a cycle refers back to one. */
   private readonly ancestors: object[] = [];
-  /** The path to the value being written, for messages: `args`, `.params`, `[3]`; an index is kept as its number. */
+  private depth = 0;
+  /**
+   * The path to the value being written, its first `length` entries, for messages: `args`,
+   * `.params`, `[3]`; an index is kept as its number. These lists keep their room from key
+   * to key (see `reset`), so a writer taken again allocates none of it.
+   */
   private readonly at: (string | number)[];
+  private length = 1;
   /** The path of the first function keyed by its source, for the warning. */
   firstFunction: string | undefined;
   /** Bytes hashed apart from the text (binary data, number arrays), for the slow-key report. */
@@ -33,10 +39,27 @@ export class KeyWriter {
   /** Milliseconds spent in `[keyOf]()` methods, for the slow-key report. */
   keyOfMs = 0;
   /** The text of each property of the root (each argument, each field of `this`) and its size in bytes hashed. */
-  readonly tops: KeyPart[] = [];
+  tops: KeyPart[] = [];
 
   constructor(root: string) {
     this.at = [root];
+  }
+
+  /**
+   * Makes the writer as new, under `root`, to write another key: it keeps no value of the
+   * key it made alive (the parts it gave away are its caller's), and keeps the room its
+   * lists have grown.
+   */
+  reset(root: string): void {
+    // A key abandoned by a throw left the objects it was in.
+    while (this.depth > 0) this.leave();
+    this.length = 1;
+    this.at[0] = root;
+    this.firstFunction = undefined;
+    this.binary = 0;
+    this.keying?.clear();
+    this.keyOfMs = 0;
+    this.tops = [];
   }
 
   /**
@@ -48,7 +71,7 @@ export class KeyWriter {
   /** Where the writer is, as a path from its root. */
   here(): string {
     let path = '';
-    for (let i = 0; i < this.at.length; i++) {
+    for (let i = 0; i < this.length; i++) {
       const at = this.at[i]!;
       path += typeof at === 'number' ? `[${at}]` : this.named[i] ? segment(at) : at;
     }
@@ -62,22 +85,38 @@ export class KeyWriter {
 
   /** Writes `value` under a path segment of the one being written. */
   child(segment: string, value: unknown): string {
-    this.at.push(segment);
-    this.named.push(false);
+    const at = this.length++;
+    this.at[at] = segment;
+    this.named[at] = false;
     const text = this.write(value);
-    this.at.pop();
-    this.named.pop();
+    this.length = at;
     return text;
   }
 
   /** Writes the value of the property `name`. */
   private property(name: string, value: unknown): string {
-    this.at.push(name);
-    this.named.push(true);
+    const at = this.length++;
+    this.at[at] = name;
+    this.named[at] = true;
     const text = this.write(value);
-    this.at.pop();
-    this.named.pop();
+    this.length = at;
     return text;
+  }
+
+  /** Enters an object: the first in a cycle, or the holder of a function field. */
+  private enter(value: object): void {
+    this.ancestors[this.depth++] = value;
+  }
+
+  /** Leaves the object entered last, keeping no hold on it. */
+  private leave(): void {
+    this.ancestors[--this.depth] = EMPTY;
+  }
+
+  /** How many levels up `value` is being written, or 0 if it is not. */
+  private above(value: object): number {
+    for (let i = this.depth - 1; i >= 0; i--) if (this.ancestors[i] === value) return this.depth - i;
+    return 0;
   }
 
   /**
@@ -87,9 +126,9 @@ export class KeyWriter {
    */
   input(input: Record<string, unknown>): string {
     if (Object.getPrototypeOf(input) !== Object.prototype || typeof (input as { [keyOf]?: unknown })[keyOf] === 'function') return this.write(input);
-    this.ancestors.push(input);
+    this.enter(input);
     const text = `o${this.props(input, Object.getOwnPropertyNames(input), NO_SYMBOLS)}`;
-    this.ancestors.pop();
+    this.leave();
     return text;
   }
 
@@ -141,7 +180,7 @@ export class KeyWriter {
    * its `this` is the instance, which the key already holds.
    */
   private isFieldOfHolder(source: string): boolean {
-    const holder = this.ancestors[this.ancestors.length - 1];
+    const holder = this.depth > 0 ? this.ancestors[this.depth - 1] : undefined;
     const proto = holder && (Object.getPrototypeOf(holder) as object | null);
     for (let c = proto ? classOf(proto) : undefined; c; c = parentClass(c)) {
       if (Function.prototype.toString.call(c).includes(source)) return true;
@@ -169,12 +208,12 @@ export class KeyWriter {
     if (this.keying !== undefined && this.keying.size > 0 && this.keying.has(value)) {
       throw new KeyRefusal(this.here(), 'is the instance whose [keyOf]() is being keyed: a [keyOf]() must return plain data, not the instance');
     }
-    const back = this.ancestors.lastIndexOf(value);
-    if (back >= 0) return `^${this.ancestors.length - back};`;
+    const back = this.above(value);
+    if (back > 0) return `^${back};`;
     // No try/finally: a throw abandons the whole writer, path and all.
-    this.ancestors.push(value);
+    this.enter(value);
     const text = this.structure(value);
-    this.ancestors.pop();
+    this.leave();
     return text;
   }
 
@@ -200,7 +239,7 @@ export class KeyWriter {
     if (typeof self === 'function') return `Sf${this.statics(self)}`;
     if (typeof self !== 'object' || self === null) return `S${this.write(self)}`;
     if (typeof (self as { [keyOf]?: unknown })[keyOf] === 'function') return `S${this.top('[keyOf]()', () => this.keyed(self))}`;
-    this.ancestors.push(self);
+    this.enter(self);
     const proto = Object.getPrototypeOf(self) as object | null;
     let brand = selfBrands.get(self);
     if (brand === undefined) selfBrands.set(self, (brand = brandOf(self)));
@@ -213,7 +252,7 @@ export class KeyWriter {
       text += content;
     }
     text += this.props(self, ownNamesOf(self, brand));
-    this.ancestors.pop();
+    this.leave();
     return text;
   }
 
@@ -281,19 +320,17 @@ export class KeyWriter {
     }
     let text = `a${value.length}[`;
     if (value.length === 0) return `${text}]`;
-    this.at.push(0);
-    this.named.push(false);
-    const last = this.at.length - 1;
+    const at = this.length++;
+    this.named[at] = false;
     for (let i = 0; i < value.length; i++) {
       if (i in value) {
-        this.at[last] = i;
+        this.at[at] = i;
         text += this.write(value[i]);
       } else {
         text += 'h';
       }
     }
-    this.at.pop();
-    this.named.pop();
+    this.length = at;
     return `${text}]`;
   }
 
@@ -385,7 +422,7 @@ export class KeyWriter {
     const count = names.length;
     if (count > 0) {
       sortNames(names);
-      const top = this.at.length === 1;
+      const top = this.length === 1;
       for (let i = 0; i < count; i++) {
         const name = names[i]!;
         const before = this.binary;
@@ -443,6 +480,9 @@ function read(value: object, key: string | symbol, writer: KeyWriter): unknown {
 }
 
 const NO_SYMBOLS: readonly symbol[] = [];
+
+/** What a used writer's ancestors become, so that it keeps no object of the last key alive. */
+const EMPTY = {};
 
 const RegExpSource = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source')!.get!;
 const RegExpFlags = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags')!.get!;
