@@ -4,6 +4,12 @@ import { bytesDigest } from './binary';
 import { KeyRefusal } from './refusal';
 import type { KeyWriter } from './writer';
 
+/**
+ * The slot checks, held directly: a call through the `types` namespace is a property load
+ * the compiler does not always fold, made a dozen times for every plain object keyed.
+ */
+const { isAnyArrayBuffer, isArrayBuffer, isBigIntObject, isBooleanObject, isBoxedPrimitive, isDataView, isDate, isGeneratorObject, isMap, isMapIterator, isNativeError, isNumberObject, isPromise, isProxy, isRegExp, isSet, isSetIterator, isSharedArrayBuffer, isStringObject, isWeakMap, isWeakSet } = types;
+
 /** What the writer knows of built-in kinds: their own properties, their refusals, Node's classes. */
 
 /**
@@ -12,10 +18,10 @@ import type { KeyWriter } from './writer';
  * Error's `stack` (which says where it was made, not what it is).
  */
 export function ownNames(value: object): string[] {
-  if (Array.isArray(value) || types.isStringObject(value)) return indexedNames(value);
-  if (ArrayBuffer.isView(value) && !types.isDataView(value)) return viewNames(value);
+  if (Array.isArray(value) || isStringObject(value)) return indexedNames(value);
+  if (ArrayBuffer.isView(value) && !isDataView(value)) return viewNames(value);
   const names = Object.getOwnPropertyNames(value);
-  return types.isNativeError(value) ? names.filter((name) => name !== 'stack') : names;
+  return isNativeError(value) ? names.filter((name) => name !== 'stack') : names;
 }
 
 /** `ownNames` of a value whose brand is known: the same names, without asking again what it is. */
@@ -78,19 +84,19 @@ export const enum Brand {
 
 /** The brand of `value`: each slot check made once, the refused kinds first, as `refusedAs` and the writer's `content` ask. */
 export function brandOf(value: object): Brand {
-  if (types.isProxy(value)) return Brand.Proxy;
-  if (types.isPromise(value)) return Brand.Promise;
-  if (types.isWeakMap(value) || types.isWeakSet(value)) return Brand.Weak;
-  if (types.isGeneratorObject(value) || types.isMapIterator(value) || types.isSetIterator(value)) return Brand.Iterator;
-  if (ArrayBuffer.isView(value)) return types.isDataView(value) ? Brand.DataView : Brand.TypedArray;
-  if (types.isAnyArrayBuffer(value)) return Brand.ArrayBuffer;
+  if (isProxy(value)) return Brand.Proxy;
+  if (isPromise(value)) return Brand.Promise;
+  if (isWeakMap(value) || isWeakSet(value)) return Brand.Weak;
+  if (isGeneratorObject(value) || isMapIterator(value) || isSetIterator(value)) return Brand.Iterator;
+  if (ArrayBuffer.isView(value)) return isDataView(value) ? Brand.DataView : Brand.TypedArray;
+  if (isAnyArrayBuffer(value)) return Brand.ArrayBuffer;
   if (Array.isArray(value)) return Brand.Array;
-  if (types.isMap(value)) return Brand.Map;
-  if (types.isSet(value)) return Brand.Set;
-  if (types.isDate(value)) return Brand.Date;
-  if (types.isRegExp(value)) return Brand.RegExp;
-  if (types.isNativeError(value)) return Brand.Error;
-  if (types.isBoxedPrimitive(value)) return types.isStringObject(value) ? Brand.StringObject : Brand.Boxed;
+  if (isMap(value)) return Brand.Map;
+  if (isSet(value)) return Brand.Set;
+  if (isDate(value)) return Brand.Date;
+  if (isRegExp(value)) return Brand.RegExp;
+  if (isNativeError(value)) return Brand.Error;
+  if (isBoxedPrimitive(value)) return isStringObject(value) ? Brand.StringObject : Brand.Boxed;
   return Brand.None;
 }
 
@@ -102,22 +108,22 @@ export function isBuiltIn(value: object): boolean {
   return (
     Array.isArray(value) ||
     ArrayBuffer.isView(value) ||
-    types.isAnyArrayBuffer(value) ||
-    types.isMap(value) ||
-    types.isSet(value) ||
-    types.isDate(value) ||
-    types.isRegExp(value) ||
-    types.isNativeError(value) ||
-    types.isBoxedPrimitive(value) ||
-    types.isPromise(value) ||
-    types.isWeakMap(value) ||
-    types.isWeakSet(value) ||
-    types.isProxy(value)
+    isAnyArrayBuffer(value) ||
+    isMap(value) ||
+    isSet(value) ||
+    isDate(value) ||
+    isRegExp(value) ||
+    isNativeError(value) ||
+    isBoxedPrimitive(value) ||
+    isPromise(value) ||
+    isWeakMap(value) ||
+    isWeakSet(value) ||
+    isProxy(value)
   );
 }
 
-/** Why `value`, of the brand `brand`, cannot be keyed at all (by its brand, or by its tag), or undefined. */
-export function refusedAs(value: object, brand: Brand): string | undefined {
+/** Why `value`, of the brand `brand` and the prototype `proto`, cannot be keyed at all (by its brand, or by its tag), or undefined. */
+export function refusedAs(value: object, brand: Brand, proto: object | null): string | undefined {
   switch (brand) {
     case Brand.Proxy:
       return 'is a Proxy, whose answers come from its handler; pass the object it wraps';
@@ -129,7 +135,6 @@ export function refusedAs(value: object, brand: Brand): string | undefined {
       return 'is an iterator, whose position no key can read; pass the values instead';
   }
   // The tag comes from the prototype unless the value carries its own: looked up once per prototype.
-  const proto = Object.getPrototypeOf(value) as object | null;
   if (proto === null || Object.prototype.hasOwnProperty.call(value, Symbol.toStringTag)) return refusedByTag(Object.prototype.toString.call(value));
   let why = tagRefusals.get(proto);
   if (why === undefined) tagRefusals.set(proto, (why = refusedByTag(Object.prototype.toString.call(value)) ?? null));
@@ -183,17 +188,17 @@ const TypedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint
 
 /** The built-in kind of binary data, from its internal slots, so that no subclass can pass for another kind. */
 export function binaryKind(value: object): string {
-  if (types.isDataView(value)) return 'DataView';
-  if (types.isSharedArrayBuffer(value)) return 'SharedArrayBuffer';
-  if (types.isArrayBuffer(value)) return 'ArrayBuffer';
+  if (isDataView(value)) return 'DataView';
+  if (isSharedArrayBuffer(value)) return 'SharedArrayBuffer';
+  if (isArrayBuffer(value)) return 'ArrayBuffer';
   return String(TypedArrayTag.call(value));
 }
 
 export function unbox(value: object): unknown {
-  if (types.isNumberObject(value)) return Number.prototype.valueOf.call(value);
-  if (types.isStringObject(value)) return String.prototype.valueOf.call(value);
-  if (types.isBooleanObject(value)) return Boolean.prototype.valueOf.call(value);
-  if (types.isBigIntObject(value)) return BigInt.prototype.valueOf.call(value);
+  if (isNumberObject(value)) return Number.prototype.valueOf.call(value);
+  if (isStringObject(value)) return String.prototype.valueOf.call(value);
+  if (isBooleanObject(value)) return Boolean.prototype.valueOf.call(value);
+  if (isBigIntObject(value)) return BigInt.prototype.valueOf.call(value);
   return Symbol.prototype.valueOf.call(value);
 }
 

@@ -37,9 +37,8 @@ function timerClass(make: () => object, clear: (t: never) => void): Function | u
  */
 const kindOfProto = new WeakMap<object, string | null>();
 
-/** What kind of live resource `value` is, or undefined when it is none. */
-export function resourceKind(value: object): string | undefined {
-  const proto = Object.getPrototypeOf(value) as object | null;
+/** What kind of live resource `value`, whose prototype is `proto`, is, or undefined when it is none. */
+export function resourceKind(value: object, proto: object | null): string | undefined {
   let kind = proto === null ? null : kindOfProto.get(proto);
   if (kind === undefined) {
     kind = null;

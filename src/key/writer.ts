@@ -6,6 +6,8 @@ import { keyOf } from './key-of';
 import { KeyRefusal } from './refusal';
 import { resourceKind } from './resources';
 
+const { isArgumentsObject } = types;
+
 /**
  * The canonical text of values, for keys: one writer, one set of rules, for arguments
  * and instance state at any depth. Equal values give equal text in any process, whatever
@@ -127,7 +129,7 @@ export class KeyWriter {
   input(input: Record<string, unknown>): string {
     if (Object.getPrototypeOf(input) !== Object.prototype || typeof (input as { [keyOf]?: unknown })[keyOf] === 'function') return this.write(input);
     this.enter(input);
-    const text = `o${this.props(input, Object.getOwnPropertyNames(input), NO_SYMBOLS)}`;
+    const text = this.props(input, Object.getOwnPropertyNames(input), NO_SYMBOLS, 'o{');
     this.leave();
     return text;
   }
@@ -137,7 +139,7 @@ export class KeyWriter {
       case 'string':
         return `s${value.length}:${value}`;
       case 'number':
-        return Object.is(value, -0) ? 'd-0;' : `d${value};`;
+        return Object.is(value, -0) ? 'd-0;' : value >= 0 && value < SMALL && (value | 0) === value ? (SMALL_TEXT[value] ??= `d${value};`) : `d${value};`;
       case 'boolean':
         return value ? 't' : 'f';
       case 'undefined':
@@ -222,8 +224,8 @@ export class KeyWriter {
     const proto = Object.getPrototypeOf(value) as object | null;
     if (Array.isArray(value) && isIntrinsic(proto, 'Array')) return this.array(value);
     if ((proto === null || isIntrinsic(proto, 'Object')) && !isBuiltIn(value)) {
-      if (types.isArgumentsObject(value)) return this.array(Array.from(value as ArrayLike<unknown>));
-      return `o${this.props(value, Object.getOwnPropertyNames(value))}`;
+      if (isArgumentsObject(value)) return this.array(Array.from(value as ArrayLike<unknown>));
+      return this.props(value, Object.getOwnPropertyNames(value), undefined, 'o{');
     }
     return this.instance(value);
   }
@@ -243,7 +245,7 @@ export class KeyWriter {
     const proto = Object.getPrototypeOf(self) as object | null;
     let brand = selfBrands.get(self);
     if (brand === undefined) selfBrands.set(self, (brand = brandOf(self)));
-    this.check(self, proto === null ? undefined : classOf(proto), brand);
+    this.check(self, proto, proto === null ? undefined : classOf(proto), brand);
     let text = 'S';
     if (brand !== Brand.None) {
       const before = this.binary;
@@ -265,10 +267,10 @@ export class KeyWriter {
   }
 
   /** Refuses what no key can capture: a live resource, a value of no readable state, private fields. */
-  private check(value: object, ctor: Function | undefined, brand: Brand): void {
-    const resource = resourceKind(value);
+  private check(value: object, proto: object | null, ctor: Function | undefined, brand: Brand): void {
+    const resource = resourceKind(value, proto);
     if (resource) throw new KeyRefusal(this.here(), `is ${resource}, a live resource whose meaning no key can capture`);
-    const refusal = refusedAs(value, brand);
+    const refusal = refusedAs(value, brand, proto);
     if (refusal) throw new KeyRefusal(this.here(), refusal);
     const code = ctor ? classCode(ctor) : undefined;
     if (code?.privateIn !== undefined) {
@@ -301,7 +303,7 @@ export class KeyWriter {
     if (value.length > 256) return `${elements}${this.props(value, ownNames(value))}`;
     // One listing of its keys gives both its names and its symbols: indices, then `length`, then the others.
     const keys = Reflect.ownKeys(value);
-    if (keys[keys.length - 1] === 'length') return `${elements}${this.props(value, [], NO_SYMBOLS)}`;
+    if (keys[keys.length - 1] === 'length') return `${elements}{}`;
     const names: string[] = [];
     const symbols: symbol[] = [];
     for (const key of keys) {
@@ -345,7 +347,7 @@ export class KeyWriter {
     const named = ctor && NAMED.get(ctor);
     if (named) return named(value, this);
     const brand = brandOf(value);
-    this.check(value, ctor, brand);
+    this.check(value, proto, ctor, brand);
     const content = this.content(value, brand);
     let identity: string;
     if (ctor) {
@@ -415,10 +417,11 @@ export class KeyWriter {
 
   /**
    * Own properties, enumerable or not: the string-keyed ones named in `names` in sorted
-   * order, then the symbol-keyed ones (`own`, or all the value's) sorted by their text.
+   * order, then the symbol-keyed ones (`own`, or all the value's) sorted by their text;
+   * after `open`, which may carry the tag written before it (`o{` for `o` and `{`).
    */
-  props(value: object, names: string[], own?: readonly symbol[]): string {
-    let text = '{';
+  props(value: object, names: string[], own?: readonly symbol[], open = '{'): string {
+    let text = open;
     const count = names.length;
     if (count > 0) {
       sortNames(names);
@@ -439,7 +442,7 @@ export class KeyWriter {
       }
       text += `Y${sorted(entries)}`;
     }
-    return `${text}}`;
+    return text === '{' ? '{}' : `${text}}`;
   }
 }
 
@@ -480,6 +483,10 @@ function read(value: object, key: string | symbol, writer: KeyWriter): unknown {
 }
 
 const NO_SYMBOLS: readonly symbol[] = [];
+
+/** The text of each small whole number, made at its first use: sizes, counts and indices are most numbers keyed. */
+const SMALL = 1024;
+const SMALL_TEXT: (string | undefined)[] = new Array<string | undefined>(SMALL).fill(undefined);
 
 /** What a used writer's ancestors become, so that it keeps no object of the last key alive. */
 const EMPTY = {};
