@@ -82,7 +82,7 @@ export const enum Brand {
   Boxed,
 }
 
-/** The brand of `value`: each slot check made once, the refused kinds first, as `refusedAs` and the writer's `content` ask. */
+/** The brand of `value`: each slot check made once, the refused kinds first, as `brandRefusal` and the writer's `content` ask. */
 export function brandOf(value: object): Brand {
   if (isProxy(value)) return Brand.Proxy;
   if (isPromise(value)) return Brand.Promise;
@@ -122,8 +122,8 @@ export function isBuiltIn(value: object): boolean {
   );
 }
 
-/** Why `value`, of the brand `brand` and the prototype `proto`, cannot be keyed at all (by its brand, or by its tag), or undefined. */
-export function refusedAs(value: object, brand: Brand, proto: object | null): string | undefined {
+/** Why a value of the brand `brand` cannot be keyed at all, or undefined; its tag may refuse it too (`refusedByTag`). */
+export function brandRefusal(brand: Brand): string | undefined {
   switch (brand) {
     case Brand.Proxy:
       return 'is a Proxy, whose answers come from its handler; pass the object it wraps';
@@ -133,17 +133,13 @@ export function refusedAs(value: object, brand: Brand, proto: object | null): st
       return 'is a WeakMap or WeakSet, which cannot be enumerated';
     case Brand.Iterator:
       return 'is an iterator, whose position no key can read; pass the values instead';
+    default:
+      return undefined;
   }
-  // The tag comes from the prototype unless the value carries its own: looked up once per prototype.
-  if (proto === null || Object.prototype.hasOwnProperty.call(value, Symbol.toStringTag)) return refusedByTag(Object.prototype.toString.call(value));
-  let why = tagRefusals.get(proto);
-  if (why === undefined) tagRefusals.set(proto, (why = refusedByTag(Object.prototype.toString.call(value)) ?? null));
-  return why ?? undefined;
 }
 
-const tagRefusals = new WeakMap<object, string | null>();
-
-function refusedByTag(tag: string): string | undefined {
+/** Why a value whose `Object.prototype.toString` is `tag` cannot be keyed, or undefined. */
+export function refusedByTag(tag: string): string | undefined {
   if (/ Iterator\]$|^\[object Iterator Helper\]$|^\[object (?:Async)?Generator\]$/.test(tag)) {
     return 'is an iterator, whose position no key can read; pass the values instead';
   }

@@ -31,31 +31,16 @@ function timerClass(make: () => object, clear: (t: never) => void): Function | u
 }
 
 /**
- * The resource kind of everything whose prototype is `proto`: `instanceof` reads only the
- * prototype chain, so a user's class (or `Object.prototype`) is looked up once, not at
- * every call that keys one of its instances.
+ * What kind of live resource `value` is by its class, or null. `instanceof` reads only the
+ * prototype chain, so the writer asks once per prototype, not at every key of an instance.
  */
-const kindOfProto = new WeakMap<object, string | null>();
-
-/** What kind of live resource `value`, whose prototype is `proto`, is, or undefined when it is none. */
-export function resourceKind(value: object, proto: object | null): string | undefined {
-  let kind = proto === null ? null : kindOfProto.get(proto);
-  if (kind === undefined) {
-    kind = null;
-    for (const [k, cls] of KINDS) {
-      if (cls && value instanceof cls) {
-        kind = k;
-        break;
-      }
-    }
-    kindOfProto.set(proto!, kind);
-  }
-  if (kind !== null) return kind;
-  return isFileHandle(value) ? 'a file handle' : undefined;
+export function resourceClass(value: object): string | null {
+  for (const [kind, cls] of KINDS) if (cls && value instanceof cls) return kind;
+  return null;
 }
 
-/** `fs.promises` file handles: Node does not export their class, so they are known by name and shape. */
-function isFileHandle(value: object): boolean {
+/** `fs.promises` file handles: Node does not export their class, so they are known by name and shape, at every key. */
+export function isFileHandle(value: object): boolean {
   const v = value as { constructor?: { name?: unknown }; fd?: unknown; close?: unknown; read?: unknown };
   return v.constructor?.name === 'FileHandle' && typeof v.fd === 'number' && typeof v.close === 'function' && typeof v.read === 'function';
 }

@@ -1,10 +1,10 @@
 import { types } from 'node:util';
 import { bytesDigest, numbersDigest } from './binary';
-import { binaryKind, Brand, brandOf, isBuiltIn, isIndex, NAMED, ownNames, ownNamesOf, refusedAs, unbox } from './builtins';
-import { classCode, functionCode } from './code';
+import { binaryKind, Brand, brandOf, brandRefusal, isBuiltIn, isIndex, NAMED, ownNames, ownNamesOf, refusedByTag, unbox } from './builtins';
+import { classCode, functionCode, type ClassCode } from './code';
 import { keyOf } from './key-of';
 import { KeyRefusal } from './refusal';
-import { resourceKind } from './resources';
+import { isFileHandle, resourceClass } from './resources';
 
 const { isArgumentsObject } = types;
 
@@ -267,18 +267,31 @@ export class KeyWriter {
   }
 
   /** Refuses what no key can capture: a live resource, a value of no readable state, private fields. */
-  private check(value: object, proto: object | null, ctor: Function | undefined, brand: Brand): void {
-    const resource = resourceKind(value, proto);
+  private check(value: object, proto: object | null, ctor: Function | undefined, brand: Brand): ClassCode | undefined {
+    const known = proto === null ? undefined : prototypeFacts(value, proto);
+    const resource = known !== undefined && known.resource !== null ? known.resource : isFileHandle(value) ? 'a file handle' : undefined;
     if (resource) throw new KeyRefusal(this.here(), `is ${resource}, a live resource whose meaning no key can capture`);
-    const refusal = refusedAs(value, brand, proto);
+    const refusal = brandRefusal(brand) ?? tagRefusal(value, known);
     if (refusal) throw new KeyRefusal(this.here(), refusal);
-    const code = ctor ? classCode(ctor) : undefined;
+    let code: ClassCode | undefined;
+    if (ctor !== undefined) {
+      if (known !== undefined && known.ctor === ctor) {
+        code = known.code;
+      } else {
+        code = classCode(ctor);
+        if (known !== undefined) {
+          known.ctor = ctor;
+          known.code = code;
+        }
+      }
+    }
     if (code?.privateIn !== undefined) {
       throw new KeyRefusal(
         this.here(),
         `is an instance of ${describeClass(ctor)}, whose class ${code.privateIn} keeps private state (#private or accessor fields, or a WeakMap keyed by the instance), which no key can read`,
       );
     }
+    return code;
   }
 
   /** What a `[keyOf]()` method says identifies its instance, with the class's name. */
@@ -347,11 +360,10 @@ export class KeyWriter {
     const named = ctor && NAMED.get(ctor);
     if (named) return named(value, this);
     const brand = brandOf(value);
-    this.check(value, proto, ctor, brand);
+    const code = this.check(value, proto, ctor, brand);
     const content = this.content(value, brand);
     let identity: string;
-    if (ctor) {
-      const code = classCode(ctor);
+    if (ctor && code) {
       if (code.native && content === undefined) {
         throw new KeyRefusal(this.here(), `is an instance of ${describeClass(ctor)}, a class implemented natively, whose state no key can read`);
       }
@@ -431,7 +443,7 @@ export class KeyWriter {
         const before = this.binary;
         const part = this.property(name, read(value, name, this));
         if (top) this.tops.push(new KeyPart(this.at[0] as string, name, true, part, part.length * 2 + this.binary - before));
-        text += `${name.length}:${name}${part}`;
+        text += nameText(name) + part;
       }
     }
     const symbols = own ?? Object.getOwnPropertySymbols(value);
@@ -444,6 +456,34 @@ export class KeyWriter {
     }
     return text === '{' ? '{}' : `${text}}`;
   }
+}
+
+/**
+ * What a prototype tells of the objects made from it, found at the first of them: whether
+ * they are live resources by class (`instanceof` reads only the prototype chain), the
+ * refusal their tag calls for (from the first with no tag of its own), and the code of the
+ * class last found for it (whose `constructor` is read again at every key).
+ */
+interface PrototypeFacts {
+  readonly resource: string | null;
+  tag: string | null | undefined;
+  ctor: Function | undefined;
+  code: ClassCode | undefined;
+}
+
+const prototypes = new WeakMap<object, PrototypeFacts>();
+
+function prototypeFacts(value: object, proto: object): PrototypeFacts {
+  let known = prototypes.get(proto);
+  if (known === undefined) prototypes.set(proto, (known = { resource: resourceClass(value), tag: undefined, ctor: undefined, code: undefined }));
+  return known;
+}
+
+/** The refusal `value`'s tag calls for: its prototype's, unless it has a tag of its own (or no prototype). */
+function tagRefusal(value: object, known: PrototypeFacts | undefined): string | undefined {
+  if (known === undefined || Object.prototype.hasOwnProperty.call(value, Symbol.toStringTag)) return refusedByTag(Object.prototype.toString.call(value));
+  if (known.tag === undefined) known.tag = refusedByTag(Object.prototype.toString.call(value)) ?? null;
+  return known.tag ?? undefined;
 }
 
 /**
@@ -483,6 +523,21 @@ function read(value: object, key: string | symbol, writer: KeyWriter): unknown {
 }
 
 const NO_SYMBOLS: readonly symbol[] = [];
+
+/**
+ * The length-prefixed text of property names (`6:layers`), made at the first use of each:
+ * the same few names come back key after key. Up to 4,096 names are kept.
+ */
+const NAME_TEXT = new Map<string, string>();
+
+function nameText(name: string): string {
+  let text = NAME_TEXT.get(name);
+  if (text === undefined) {
+    text = `${name.length}:${name}`;
+    if (NAME_TEXT.size < 4096) NAME_TEXT.set(name, text);
+  }
+  return text;
+}
 
 /** The text of each small whole number, made at its first use: sizes, counts and indices are most numbers keyed. */
 const SMALL = 1024;
