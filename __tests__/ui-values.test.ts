@@ -74,6 +74,13 @@ test('NaN, ±Infinity, -0 and BigInt outputs are numbers: they sort, filter and 
   const plot = (await get(`/api/plot?${q('odd', '&x=i&y=output')}`)).body;
   expect(plot.noY).toBe(3);
   expect(plot.points.map((p: unknown[]) => p[1]).sort((a: number, b: number) => a - b)).toEqual([0, 3, 5, 2 ** 70]);
+  // On x, the same column stays a numeric axis: the non-finite ones are left out and counted, not turned into text.
+  const across = (await get(`/api/plot?${q('odd', '&x=output&y=i')}`)).body;
+  expect(across.xNumeric).toBe(true);
+  expect(across.noX).toBe(3);
+  expect(across.points.map((p: unknown[]) => p[0]).sort((a: number, b: number) => a - b)).toEqual([0, 3, 5, 2 ** 70]);
+  // = compares numbers as numbers.
+  expect(await output(`&q=${encodeURIComponent('output=5.0')}`)).toEqual([5]);
 });
 
 test('names with / and .. work: a method called sweep..v2, a column output.val/loss, a filter word with slashes', async () => {

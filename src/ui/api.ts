@@ -163,11 +163,16 @@ export class Api {
     const color = colorName ? column(t, colorName) : -1;
     const picked = select(t, params.get('q') ?? '', undefined, false);
     // A column of numbers is a numeric axis; one that mixes kinds is placed by each value's text, so no point falls off.
-    const numericAxis = (c: number) => t.columns[c]!.numeric && picked.every((i) => typeof t.rows[i]![c] !== 'number' || Number.isFinite(t.rows[i]![c]));
-    const xNumeric = numericAxis(x);
-    const colorNumeric = color >= 0 && numericAxis(color);
-    // An empty cell has no place on a numeric axis (the point is left out, and counted); on a text axis it is "(empty)".
-    const place = (cell: unknown, numeric: boolean): unknown => (cell === null || cell === undefined ? (numeric ? null : '(empty)') : numeric ? Number(cell) : cellText(cell));
+    const xNumeric = t.columns[x]!.numeric;
+    const colorNumeric = color >= 0 && t.columns[color]!.numeric;
+    // An empty cell, NaN or ±Infinity has no place on a numeric axis (the point is left out, and counted); on a text axis an empty one is "(empty)".
+    const place = (cell: unknown, numeric: boolean): unknown => {
+      if (numeric) {
+        const n = cell === null || cell === undefined ? NaN : Number(cell);
+        return Number.isFinite(n) ? n : null;
+      }
+      return cell === null || cell === undefined ? '(empty)' : cellText(cell);
+    };
     const step = Math.max(1, picked.length / MAX_POINTS);
     const points = [];
     let noY = 0;

@@ -105,7 +105,11 @@ function parseQuery(q: string, columns: readonly string[]): Test[] {
     const op = m[2]!;
     const value = m[3]!.toLowerCase();
     if (op === ':') tests.push((_row, texts) => texts[c]!.includes(value));
-    else if (op === '=') tests.push((_row, texts) => texts[c] === value);
+    else if (op === '=') {
+      // `lr=.1` finds 0.1: a number is compared as a number, anything else by its text.
+      const n = value.trim() === '' ? NaN : Number(value);
+      tests.push((row, texts) => (isNumber(row[c]) && !Number.isNaN(n) ? Number(row[c]) === n : texts[c] === value));
+    }
     else {
       const n = Number(value);
       if (value === '' || Number.isNaN(n)) throw new QueryError(`${word}: ${op} compares with a number`);

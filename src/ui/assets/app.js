@@ -277,7 +277,7 @@ async function versionView(id, version, refresh) {
     });
     const notes = [];
     if (data.sampled) notes.push(`${all.length} of ${data.matched} records drawn, spread evenly over them.`);
-    if (data.noX > 0) notes.push(`${data.noX} record${data.noX === 1 ? ' has' : 's have'} no ${view.x} and ${data.noX === 1 ? 'is' : 'are'} not drawn.`);
+    if (data.noX > 0) notes.push(`${data.noX} record${data.noX === 1 ? ' has' : 's have'} no finite ${view.x} (NaN, ±Infinity or empty) and ${data.noX === 1 ? 'is' : 'are'} not drawn.`);
     if (data.noY > 0) notes.push(`${data.noY} record${data.noY === 1 ? ' has' : 's have'} no finite ${view.y} (NaN, ±Infinity or empty) and ${data.noY === 1 ? 'is' : 'are'} not drawn.`);
     if (points.length < all.length) notes.push(`${all.length - points.length} point${all.length - points.length === 1 ? ' is' : 's are'} zero or below on a log axis and not drawn.`);
     if (!data.xNumeric && all.some((p) => p.x !== null && !Number.isNaN(Number(p.x)))) notes.push(`${view.x} holds more than numbers, so x is placed by each value's text.`);
