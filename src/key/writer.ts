@@ -526,7 +526,8 @@ const NO_SYMBOLS: readonly symbol[] = [];
 
 /**
  * The length-prefixed text of property names (`6:layers`), made at the first use of each:
- * the same few names come back key after key. Up to 4,096 names are kept.
+ * the same few names come back key after key. Up to 4,096 names of up to 64 characters are
+ * kept, so that no table's keys fill the process.
  */
 const NAME_TEXT = new Map<string, string>();
 
@@ -534,7 +535,7 @@ function nameText(name: string): string {
   let text = NAME_TEXT.get(name);
   if (text === undefined) {
     text = `${name.length}:${name}`;
-    if (NAME_TEXT.size < 4096) NAME_TEXT.set(name, text);
+    if (NAME_TEXT.size < 4096 && name.length <= 64) NAME_TEXT.set(name, text);
   }
   return text;
 }
