@@ -202,18 +202,24 @@ export function bindArguments(params: readonly Param[], args: readonly unknown[]
   let i = 0;
   for (const p of params) {
     if (p.rest) {
-      input[p.name] = args.slice(i);
+      define(input, p.name, args.slice(i));
       i = args.length;
       continue;
     }
     const given = args[i++];
     const value = given === undefined && p.default ? p.default.value : given;
-    input[p.name] = p.pattern ? destructured(p.pattern, value) : value;
+    define(input, p.name, p.pattern ? destructured(p.pattern, value) : value);
   }
   let end = args.length;
   while (end > i && args[end - 1] === undefined) end--;
   for (; i < end; i++) input[positionalName(i)] = args[i];
   return input;
+}
+
+/** `input[name] = value`, except that a name `__proto__` (a parameter, or an own property JSON.parse made) becomes a property rather than setting the prototype. */
+function define(input: Record<string | symbol, unknown>, name: string | symbol, value: unknown): void {
+  if (name === '__proto__') Object.defineProperty(input, name, { value, enumerable: true, writable: true, configurable: true });
+  else input[name] = value;
 }
 
 /**
@@ -229,12 +235,12 @@ function destructured(pattern: ObjectPattern, given: unknown): unknown {
   if (pattern.rest) {
     const named = new Set(pattern.properties.map((p) => p.name));
     for (const key of Reflect.ownKeys(source)) {
-      if (Object.prototype.propertyIsEnumerable.call(source, key) && !(typeof key === 'string' && named.has(key))) bound[key] = source[key];
+      if (Object.prototype.propertyIsEnumerable.call(source, key) && !(typeof key === 'string' && named.has(key))) define(bound, key, source[key]);
     }
   }
   for (const { name, default: fallback } of pattern.properties) {
     const value = source[name] === undefined && fallback ? fallback.value : source[name];
-    if (value !== undefined) bound[name] = value;
+    if (value !== undefined) define(bound, name, value);
   }
   return bound;
 }

@@ -6,7 +6,9 @@ import { keyOf } from './key-of';
 import { KeyRefusal } from './refusal';
 import { isFileHandle, resourceClass } from './resources';
 
-const { isArgumentsObject } = types;
+const { isArgumentsObject, isProxy } = types;
+
+const PROXY = 'is a Proxy, whose answers come from its handler; pass the object it wraps';
 
 /**
  * The canonical text of values, for keys: one writer, one set of rules, for arguments
@@ -164,6 +166,7 @@ export class KeyWriter {
   }
 
   private fn(value: Function): string {
+    if (isProxy(value)) throw new KeyRefusal(this.here(), PROXY);
     if (typeof (value as { [keyOf]?: unknown })[keyOf] === 'function') return this.object(value);
     const code = functionCode(value);
     let text: string;
@@ -207,6 +210,8 @@ export class KeyWriter {
   }
 
   private object(value: object): string {
+    // Before anything is asked of it: Array.isArray sees through a Proxy, and its handler answers every other question.
+    if (isProxy(value)) throw new KeyRefusal(this.here(), PROXY);
     if (this.keying !== undefined && this.keying.size > 0 && this.keying.has(value)) {
       throw new KeyRefusal(this.here(), 'is the instance whose [keyOf]() is being keyed: a [keyOf]() must return plain data, not the instance');
     }
@@ -240,6 +245,7 @@ export class KeyWriter {
   state(self: unknown): string {
     if (typeof self === 'function') return `Sf${this.statics(self)}`;
     if (typeof self !== 'object' || self === null) return `S${this.write(self)}`;
+    if (isProxy(self)) throw new KeyRefusal(this.here(), PROXY);
     if (typeof (self as { [keyOf]?: unknown })[keyOf] === 'function') return `S${this.top('[keyOf]()', () => this.keyed(self))}`;
     this.enter(self);
     const proto = Object.getPrototypeOf(self) as object | null;
