@@ -57,3 +57,28 @@ describe('a Proxy is refused wherever it is, whatever it wraps or claims to be',
     expect(() => proxied.read()).toThrow(expect.objectContaining({ code: 'FUNES_UNHASHABLE', message: expect.stringContaining('is a Proxy') }));
   });
 });
+
+describe('a key made while another is being made leaves the outer one whole', () => {
+  test('a getter on a number array element that keys another number array', () => {
+    // An array with a getter is slow to read: that is not what this test is about.
+    Memorious.configure({ slowKey: '10s' });
+    let runs = 0;
+    const inner = memorious({ name: 'innerNumbers' })((xs: number[]): number => xs.length);
+    const outer = memorious({ name: 'outerNumbers' })((xs: number[]): number => {
+      runs++;
+      return xs.reduce((s, x) => s + x, 0);
+    });
+    for (const length of [40, 20_000]) {
+      const tricky = Array.from({ length }, (_, i) => i + 0.5);
+      const at = Math.floor(length / 2);
+      Object.defineProperty(tricky, at, { enumerable: true, get: () => (inner(Array(length).fill(99.25)), at + 0.5) });
+      // What a shared buffer would have keyed it as: the inner call's numbers over the outer's first slots.
+      const forged = Array.from({ length }, (_, i) => (i < at ? 99.25 : i + 0.5));
+      const before = runs;
+      expect(outer(forged)).toBe(forged.reduce((s, x) => s + x, 0));
+      expect(outer(tricky)).toBe(Array.from({ length }, (_, i) => i + 0.5).reduce((s, x) => s + x, 0));
+      expect(runs - before).toBe(2);
+    }
+    Memorious.configure({ slowKey: undefined });
+  });
+});

@@ -18,20 +18,34 @@ export function bytesDigest(view: ArrayBufferView | ArrayBuffer | SharedArrayBuf
  * the cost of hashing the same numbers held in a Float64Array.
  */
 export function numbersDigest(list: readonly unknown[]): string | undefined {
+  // A getter on an element may make another key, which comes back here: it gets a buffer of its own.
+  if (busy) return digestThrough(list, new Float64Array(chunk.length));
+  busy = true;
+  try {
+    return digestThrough(list, chunk);
+  } finally {
+    busy = false;
+  }
+}
+
+let busy = false;
+
+function digestThrough(list: readonly unknown[], buffer: Float64Array): string | undefined {
+  const bytes = buffer === chunk ? chunkBytes : new Uint8Array(buffer.buffer);
   // A list that fits in one slice is hashed in one shot, with no hash object.
-  const hasher = list.length > chunk.length ? createHash('sha256') : undefined;
+  const hasher = list.length > buffer.length ? createHash('sha256') : undefined;
   let j = 0;
   for (let i = 0; i < list.length; i++) {
     const x = list[i];
     if (typeof x !== 'number') return undefined;
-    chunk[j++] = x === x ? x : NaN;
-    if (j === chunk.length && hasher) {
-      hasher.update(chunkBytes);
+    buffer[j++] = x === x ? x : NaN;
+    if (j === buffer.length && hasher) {
+      hasher.update(bytes);
       j = 0;
     }
   }
-  if (!hasher) return hash('sha256', chunkBytes.subarray(0, j * 8), 'hex');
-  if (j > 0) hasher.update(chunkBytes.subarray(0, j * 8));
+  if (!hasher) return hash('sha256', bytes.subarray(0, j * 8), 'hex');
+  if (j > 0) hasher.update(bytes.subarray(0, j * 8));
   return hasher.digest('hex');
 }
 
