@@ -1,10 +1,13 @@
 import { types } from 'node:util';
 import { bytesDigest, numbersDigest } from './binary';
-import { binaryKind, Brand, brandOf, brandRefusal, isBuiltIn, isIndex, NAMED, ownNames, ownNamesOf, refusedByTag, unbox } from './builtins';
+import { binaryKind, Brand, brandOf, brandRefusal, isBuiltIn, isIndex, NAMED, ownNames, ownNamesOf, unbox } from './builtins';
 import { classCode, functionCode, type ClassCode } from './code';
 import { keyOf } from './key-of';
 import { KeyRefusal } from './refusal';
-import { isFileHandle, resourceClass } from './resources';
+import { KeyPart, segment } from './key-part';
+import { describeKey, nameText, sorted, sortNames } from './names';
+import { classOf, constructorOf, describeClass, isClass, isIntrinsic, parentClass, prototypeFacts, selfBrands, tagRefusal } from './prototypes';
+import { isFileHandle } from './resources';
 
 const { isArgumentsObject, isProxy } = types;
 
@@ -464,61 +467,6 @@ export class KeyWriter {
   }
 }
 
-/**
- * What a prototype tells of the objects made from it, found at the first of them: whether
- * they are live resources by class (`instanceof` reads only the prototype chain), the
- * refusal their tag calls for (from the first with no tag of its own), and the code of the
- * class last found for it (whose `constructor` is read again at every key).
- */
-interface PrototypeFacts {
-  readonly resource: string | null;
-  tag: string | null | undefined;
-  ctor: Function | undefined;
-  code: ClassCode | undefined;
-}
-
-const prototypes = new WeakMap<object, PrototypeFacts>();
-
-function prototypeFacts(value: object, proto: object): PrototypeFacts {
-  let known = prototypes.get(proto);
-  if (known === undefined) prototypes.set(proto, (known = { resource: resourceClass(value), tag: undefined, ctor: undefined, code: undefined }));
-  return known;
-}
-
-/** The refusal `value`'s tag calls for: its prototype's, unless it has a tag of its own (or no prototype). */
-function tagRefusal(value: object, known: PrototypeFacts | undefined): string | undefined {
-  if (known === undefined || Object.prototype.hasOwnProperty.call(value, Symbol.toStringTag)) return refusedByTag(Object.prototype.toString.call(value));
-  if (known.tag === undefined) known.tag = refusedByTag(Object.prototype.toString.call(value)) ?? null;
-  return known.tag ?? undefined;
-}
-
-/**
- * The brand of each object keyed as `this`, which is most often the same instance call
- * after call. A brand is fixed when an object is made, whatever is done to it or to its
- * prototype later, so it is asked once per object, never per prototype.
- */
-const selfBrands = new WeakMap<object, Brand>();
-
-/**
- * One argument or field of `this` as the key wrote it. Its path is made when asked for
- * (explaining a miss, naming a slow part): a hit never needs it.
- */
-export class KeyPart {
-  constructor(
-    private readonly root: string,
-    private readonly name: string,
-    private readonly named: boolean,
-    readonly text: string,
-    /** Bytes hashed for it, text and binary data together. */
-    readonly bytes: number,
-  ) {}
-
-  /** Where it is: `args.lr`, `this.data`, `this[keyOf]()`. */
-  get path(): string {
-    return this.root + (this.named ? segment(this.name) : this.name);
-  }
-}
-
 function read(value: object, key: string | symbol, writer: KeyWriter): unknown {
   try {
     return (value as Record<string | symbol, unknown>)[key];
@@ -530,22 +478,6 @@ function read(value: object, key: string | symbol, writer: KeyWriter): unknown {
 
 const NO_SYMBOLS: readonly symbol[] = [];
 
-/**
- * The length-prefixed text of property names (`6:layers`), made at the first use of each:
- * the same few names come back key after key. Up to 4,096 names of up to 64 characters are
- * kept, so that no table's keys fill the process.
- */
-const NAME_TEXT = new Map<string, string>();
-
-function nameText(name: string): string {
-  let text = NAME_TEXT.get(name);
-  if (text === undefined) {
-    text = `${name.length}:${name}`;
-    if (NAME_TEXT.size < 4096 && name.length <= 64) NAME_TEXT.set(name, text);
-  }
-  return text;
-}
-
 /** The text of each small whole number, made at its first use: sizes, counts and indices are most numbers keyed. */
 const SMALL = 1024;
 const SMALL_TEXT: (string | undefined)[] = new Array<string | undefined>(SMALL).fill(undefined);
@@ -556,79 +488,3 @@ const EMPTY = {};
 const RegExpSource = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source')!.get!;
 const RegExpFlags = Object.getOwnPropertyDescriptor(RegExp.prototype, 'flags')!.get!;
 
-/** `Array.prototype` or `Object.prototype` of this realm or another (jest, vm): plain values key alike across realms. */
-function isIntrinsic(proto: object | null, name: 'Array' | 'Object'): boolean {
-  if (proto === null) return false;
-  if (proto === (name === 'Array' ? Array.prototype : Object.prototype)) return true;
-  const ctor = (proto as { constructor?: unknown }).constructor;
-  if (typeof ctor !== 'function' || ctor.name !== name || !/\[native code\]/.test(Function.prototype.toString.call(ctor))) return false;
-  return name === 'Object' ? Object.getPrototypeOf(proto) === null : isIntrinsic(Object.getPrototypeOf(proto) as object | null, 'Object');
-}
-
-/** The class whose prototype `proto` is, or undefined for an ordinary object used as a prototype. */
-function classOf(proto: object): Function | undefined {
-  const ctor = Object.getOwnPropertyDescriptor(proto, 'constructor')?.value as unknown;
-  return typeof ctor === 'function' && (ctor as { prototype?: unknown }).prototype === proto ? ctor : undefined;
-}
-
-function parentClass(cls: Function): Function | undefined {
-  const parent = Object.getPrototypeOf(cls) as unknown;
-  return typeof parent === 'function' && parent !== Function.prototype ? parent : undefined;
-}
-
-function isClass(fn: Function): boolean {
-  return /^class\b/.test(Function.prototype.toString.call(fn));
-}
-
-function constructorOf(value: object): Function | undefined {
-  const proto = Object.getPrototypeOf(value) as { constructor?: unknown } | null;
-  const ctor = proto?.constructor;
-  return typeof ctor === 'function' ? ctor : undefined;
-}
-
-function describeClass(ctor: Function | undefined): string {
-  return ctor?.name ? ctor.name : 'an anonymous class';
-}
-
-function isSorted(keys: string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
-  return true;
-}
-
-/**
- * Sorts property names in place in the order of `Array.prototype.sort()`, by UTF-16 code
- * units: a few names by insertion, with no call into the engine's sort; many by `sort`.
- */
-function sortNames(names: string[]): void {
-  const count = names.length;
-  if (count > 16) {
-    if (!isSorted(names)) names.sort();
-    return;
-  }
-  for (let i = 1; i < count; i++) {
-    const name = names[i]!;
-    let j = i - 1;
-    if (names[j]! < name) continue;
-    do {
-      names[j + 1] = names[j]!;
-      j--;
-    } while (j >= 0 && names[j]! > name);
-    names[j + 1] = name;
-  }
-}
-
-function sorted(entries: string[]): string {
-  entries.sort();
-  let out = `${entries.length}{`;
-  for (const e of entries) out += `${e.length}:${e}`;
-  return `${out}}`;
-}
-
-/** A property's place in a path: `.name`, or `["odd name"]`. */
-export function segment(name: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
-}
-
-function describeKey(key: unknown): string {
-  return typeof key === 'string' ? JSON.stringify(key) : typeof key === 'number' ? String(key) : typeof key;
-}
