@@ -90,6 +90,13 @@ async function open(hash: string): Promise<Page> {
   return page;
 }
 
+/** The page of a method's newest version, and the method as the overview gives it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the API's JSON, read field by field in the tests
+async function openNewest(name: string): Promise<{ page: Page; method: any }> {
+  const method = (await json('/api/overview')).methods.find((m: { name: string }) => m.name === name);
+  return { page: await open(`#/v/${encodeURIComponent(method.id)}/${method.versions[0].hash}`), method };
+}
+
 function pageErrors(page: Page): string[] {
   return (page as unknown as { errors: string[] }).errors;
 }
@@ -194,6 +201,8 @@ describe('funes ui in a browser', () => {
     await page.fill('#filter', '');
     await waitCount(page, ROWS, 15);
     await page.selectOption('#plot-color', 'params.depth');
+    // The coloured plot, with its legend: not the one drawn for the cleared filter just before.
+    await page.waitForSelector('#plot figure');
     await waitCount(page, DOTS, 15);
     const circle = page.locator('#plot svg g[aria-label="dot"] circle').first();
     const box = (await circle.boundingBox())!;
@@ -210,9 +219,7 @@ describe('funes ui in a browser', () => {
   });
 
   test('the server pages: the page holds one page of rows, and next and previous move through them', async () => {
-    const overview = await json('/api/overview');
-    const square = overview.methods.find((m: { name: string }) => m.name === 'Sweep.square');
-    const page = await open(`#/v/${encodeURIComponent(square.id)}/${square.versions[0].hash}`);
+    const { page, method: square } = await openNewest('Sweep.square');
     await page.waitForSelector('#record-table tbody tr');
     expect(await rowCount(page)).toBe(50);
     expect(await page.textContent('#count')).toBe(`1–50 of ${SQUARES}`);
@@ -269,9 +276,7 @@ describe('funes ui in a browser', () => {
   });
 
   test('a record holding HTML and script is shown as text, never run', async () => {
-    const overview = await json('/api/overview');
-    const label = overview.methods.find((m: { name: string }) => m.name === 'Sweep.label');
-    const page = await open(`#/v/${encodeURIComponent(label.id)}/${label.versions[0].hash}`);
+    const { page } = await openNewest('Sweep.label');
     await page.waitForSelector('#record-table tbody tr');
     const cells = await page.$$eval('#record-table tbody td', (tds) => tds.map((td) => td.textContent));
     expect(cells).toContain('<img src=x onerror="window.__pwned = 2">');

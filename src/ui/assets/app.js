@@ -32,14 +32,6 @@ async function get(path, params) {
   return body;
 }
 
-const formatBytes = (n) => {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
-  return i === 0 ? `${n} B` : `${n < 10 ? n.toFixed(1) : Math.round(n)} ${units[i]}`;
-};
-const formatSeconds = (s) => (s < 1 ? `${(s * 1000).toFixed(s < 0.01 ? 2 : 0)} ms` : s < 120 ? `${s.toFixed(s < 10 ? 2 : 1)} s` : s < 7200 ? `${(s / 60).toFixed(1)} min` : `${(s / 3600).toFixed(1)} h`);
-const formatDate = (ms) => (ms === null || ms === undefined ? '' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
 const cellText = (v) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 const short = (hash) => hash.slice(0, 12);
 const link = (href, text, attrs) => el('a', { href, ...attrs }, text);
@@ -72,10 +64,10 @@ async function overview() {
           el('td', { className: 'method' }, i === 0 ? m.name : ''),
           el('td', { className: 'mono' }, link(route('v', m.id, v.hash), short(v.hash)), v.current ? el('span', { className: 'badge' }, 'current') : null),
           el('td', { className: 'num' }, String(v.records), v.invalid ? ` (+${v.invalid} invalid)` : ''),
-          el('td', { className: 'num' }, formatBytes(v.bytes)),
-          el('td', { className: 'num' }, formatSeconds(v.time)),
-          el('td', {}, formatDate(v.first)),
-          el('td', {}, formatDate(v.last)),
+          el('td', { className: 'num' }, v.shown.bytes),
+          el('td', { className: 'num' }, v.shown.time),
+          el('td', {}, v.shown.first),
+          el('td', {}, v.shown.last),
           el('td', {}, i + 1 < m.versions.length ? link(route('diff', m.id, m.versions[i + 1].hash, v.hash), 'diff with older', { onclick: (e) => e.stopPropagation() }) : ''),
         ),
       ),
@@ -182,11 +174,17 @@ async function versionView(id, version, refresh) {
     detail.textContent = r.whole ? r.text : `${r.text}\n\n(abridged: 'funes show --json' prints it whole)`;
   }
 
+  // Answers can come back out of order (a filter typed while a sort loads): only the latest asked for is shown.
+  let fills = 0;
+  let plots = 0;
+
   async function fill() {
+    const asked = ++fills;
     let page;
     try {
       page = await get('/api/records', { method: id, version, q: view.q, sort: view.sort, desc: view.desc ? 1 : undefined, offset: view.offset, limit: view.limit });
     } catch (error) {
+      if (asked !== fills) return;
       // Never leave the last answer's rows up as if they answered this query.
       tableBox.replaceChildren(el('p', { className: 'error', id: 'table-error' }, error.message));
       document.getElementById('count').textContent = '';
@@ -194,6 +192,7 @@ async function versionView(id, version, refresh) {
       plotBox.replaceChildren();
       return;
     }
+    if (asked !== fills) return;
     const header = el(
       'tr',
       {},
@@ -247,13 +246,16 @@ async function versionView(id, version, refresh) {
       plotBox.replaceChildren(el('p', { className: 'note' }, 'No numeric output to plot: a plot needs an output (or output field) that is a number.'));
       return;
     }
+    const asked = ++plots;
     let data;
     try {
       data = await get('/api/plot', { method: id, version, x: view.x, y: view.y, color: view.color, q: view.q });
     } catch (error) {
+      if (asked !== plots) return;
       plotBox.replaceChildren(el('p', { className: 'error', id: 'plot-error' }, error.message));
       return;
     }
+    if (asked !== plots) return;
     const color = view.color ? 'color' : undefined;
     const logX = view.scale.startsWith('log-x');
     const logY = view.scale === 'log-y' || view.scale === 'log-xy';
