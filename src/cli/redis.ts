@@ -4,7 +4,7 @@ import { safeSegment, segmentName } from '../store/names';
 import { RedisStore } from '../store/redis-store';
 import { newestFirst, type MethodDir, type RecordFile, type VersionDir } from '../store/scan';
 import { CliError } from './errors';
-import type { LoadedRecord } from './select';
+import { oldestFirst, type LoadedRecord } from './select';
 
 /** Which Redis, and which keys in it: `--redis URL` and `--prefix`. */
 export interface RedisTarget {
@@ -99,6 +99,6 @@ export async function loadRedisRecords(store: RedisStore, method: MethodDir, ver
     else if (typeof record.method === 'string' && safeSegment(record.method) !== method.segment) problems.push({ where, key, why: `it belongs to another method (${record.method})` });
     else records.push({ file: sizes.get(key) ?? { key, path: where, size: 0, mtimeMs: 0 }, record });
   }
-  records.sort((a, b) => a.record.created - b.record.created || (a.file.key < b.file.key ? -1 : 1));
+  records.sort(oldestFirst);
   return { records, invalid: problems.length, problems };
 }

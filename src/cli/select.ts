@@ -58,8 +58,13 @@ export function loadRecords(method: MethodDir, version: VersionDir): { records: 
     else invalid++;
   }
   bar.stop();
-  records.sort((a, b) => a.record.created - b.record.created || (a.file.key < b.file.key ? -1 : 1));
+  records.sort(oldestFirst);
   return { records, invalid };
+}
+
+/** Records in the order they were made; the same instant, by key: the order every listing of a version shows. */
+export function oldestFirst(a: { readonly record: { readonly created: number }; readonly file: { readonly key: string } }, b: typeof a): number {
+  return a.record.created - b.record.created || (a.file.key < b.file.key ? -1 : 1);
 }
 
 /** Parameter names: from the meta where there is one, else every input name in the order first met. */

@@ -8,7 +8,7 @@ import type { KeyWriter } from './writer';
  * The slot checks, held directly: a call through the `types` namespace is a property load
  * the compiler does not always fold, made a dozen times for every plain object keyed.
  */
-const { isAnyArrayBuffer, isArrayBuffer, isBigIntObject, isBooleanObject, isBoxedPrimitive, isDataView, isDate, isGeneratorObject, isMap, isMapIterator, isNativeError, isNumberObject, isPromise, isProxy, isRegExp, isSet, isSetIterator, isSharedArrayBuffer, isStringObject, isWeakMap, isWeakSet } = types;
+const { isAnyArrayBuffer, isArrayBuffer, isBigIntObject, isBooleanObject, isBoxedPrimitive, isDataView, isDate, isGeneratorObject, isMap, isMapIterator, isNativeError, isNumberObject, isPromise, isRegExp, isSet, isSetIterator, isSharedArrayBuffer, isStringObject, isWeakMap, isWeakSet } = types;
 
 /** What the writer knows of built-in kinds: their own properties, their refusals, Node's classes. */
 
@@ -59,12 +59,12 @@ function viewNames(value: object): string[] {
 /**
  * What an object is by its internal slots, whatever its prototype says: a Map given
  * another prototype is still a Map. Slots are fixed when an object is made, so an
- * object's brand never changes. A Proxy is a Proxy whatever it wraps.
+ * object's brand never changes. A Proxy never gets here: the writer refuses it before
+ * asking it anything.
  */
 export const enum Brand {
   /** No internal slots a key reads: a class instance or an ordinary object. */
   None,
-  Proxy,
   Promise,
   Weak,
   Iterator,
@@ -84,7 +84,6 @@ export const enum Brand {
 
 /** The brand of `value`: each slot check made once, the refused kinds first, as `brandRefusal` and the writer's `content` ask. */
 export function brandOf(value: object): Brand {
-  if (isProxy(value)) return Brand.Proxy;
   if (isPromise(value)) return Brand.Promise;
   if (isWeakMap(value) || isWeakSet(value)) return Brand.Weak;
   if (isGeneratorObject(value) || isMapIterator(value) || isSetIterator(value)) return Brand.Iterator;
@@ -117,16 +116,13 @@ export function isBuiltIn(value: object): boolean {
     isBoxedPrimitive(value) ||
     isPromise(value) ||
     isWeakMap(value) ||
-    isWeakSet(value) ||
-    isProxy(value)
+    isWeakSet(value)
   );
 }
 
 /** Why a value of the brand `brand` cannot be keyed at all, or undefined; its tag may refuse it too (`refusedByTag`). */
 export function brandRefusal(brand: Brand): string | undefined {
   switch (brand) {
-    case Brand.Proxy:
-      return 'is a Proxy, whose answers come from its handler; pass the object it wraps';
     case Brand.Promise:
       return 'is a Promise, which has no value yet; await it and pass the result';
     case Brand.Weak:

@@ -1,7 +1,9 @@
 import { inspect } from 'node:util';
+import { formatBytes, formatDate, formatSeconds } from '../cli/format';
 import { toPlain } from '../cli/plain';
 import { versionTime, type VersionDir } from '../store/scan';
 import { diffVersions } from '../version/diff';
+import { versionCode } from '../cli/commands/diff';
 import type { Catalog, CatalogMethod, VersionRecords } from './catalog';
 import { cellText, wire } from './cells';
 import { QueryError, VersionTable } from './query';
@@ -90,6 +92,8 @@ export class Api {
           time,
           first,
           last,
+          // As `funes ls` writes them, so that the page and the command line read alike.
+          shown: { bytes: formatBytes(loaded.bytes), time: formatSeconds(time), first: formatDate(first ?? undefined), last: formatDate(last ?? undefined) },
         });
       }
       out.push({ id: m.id, place: m.place, name: m.dir.name, folder: m.dir.segment, current: m.dir.current ?? null, versions });
@@ -200,8 +204,7 @@ export class Api {
     const method = await this.method(params);
     const from = this.versionOf(method, required(params, 'from'));
     const to = this.versionOf(method, required(params, 'to'));
-    const code = (v: VersionDir) => ({ hash: v.hash, source: v.meta?.source, origin: v.meta?.origin, dependencies: v.meta?.dependencies });
-    return { ...diffVersions(method.dir.name, code(from), code(to)), place: method.place, places: this.catalog.places.length };
+    return { ...diffVersions(method.dir.name, versionCode(from), versionCode(to)), place: method.place, places: this.catalog.places.length };
   }
 
   private async timed<T>(work: () => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import { checkRecordFile } from '../maintenance/read';
 import type { StoredRecord } from '../record';
 import { scanCache, scanVersion, USED_FILE, type MethodDir, type RecordFile, type VersionDir } from '../store/scan';
 import type { RedisStore } from '../store/redis-store';
+import { oldestFirst } from '../cli/select';
 import { findRedisMethod, loadRedisRecords, scanRedis, type RedisTarget } from '../cli/redis';
 import { tableValue } from './cells';
 
@@ -75,7 +76,7 @@ function answerOf(held: Iterable<HeldFile>): VersionRecords {
     if (f.row) records.push(f.row);
     else invalid++;
   }
-  records.sort((a, b) => a.record.created - b.record.created || (a.file.key < b.file.key ? -1 : 1));
+  records.sort(oldestFirst);
   return { records, invalid, bytes };
 }
 

@@ -20,7 +20,7 @@ export function printDiff(method: MethodDir, options: { from?: string; to?: stri
   const to = options.to !== undefined ? pickVersion(method, options.to) : versions[0]!;
   const from = options.from !== undefined ? pickVersion(method, options.from) : older(versions, to);
   if (!from) throw new CliError(`${method.name} has no version older than ${to.hash}; give --from`);
-  const result = diffVersions(method.name, code(from), code(to));
+  const result = diffVersions(method.name, versionCode(from), versionCode(to));
   if (options.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else process.stdout.write(formatDiff(result));
 }
@@ -30,6 +30,7 @@ function older(versions: readonly VersionDir[], than: VersionDir): VersionDir | 
   return versions[i + 1] ?? (i === 0 ? undefined : versions[0]);
 }
 
-function code(v: VersionDir): VersionCode {
+/** What a stored version's metadata says of its code, for `diffVersions`. */
+export function versionCode(v: VersionDir): VersionCode {
   return { hash: v.hash, source: v.meta?.source, origin: v.meta?.origin, dependencies: v.meta?.dependencies };
 }
