@@ -41,8 +41,12 @@ export class KeyWriter {
   firstFunction: string | undefined;
   /** Bytes hashed apart from the text (binary data, number arrays), for the slow-key report. */
   binary = 0;
-  /** Instances whose `[keyOf]()` result is being written: meeting one again would key it by itself. Made at the first. */
-  private keying: Set<object> | undefined;
+  /**
+   * Instances whose `[keyOf]()` result is being written, outermost first: meeting one again
+   * would key it by itself. A list, not a Set: it holds one entry per nested `[keyOf]()`,
+   * and emptying an empty Set at every key allocated a new table each time.
+   */
+  private readonly keying: object[] = [];
   /** Milliseconds spent in `[keyOf]()` methods, for the slow-key report. */
   keyOfMs = 0;
   /** The text of each property of the root (each argument, each field of `this`) and its size in bytes hashed. */
@@ -64,7 +68,7 @@ export class KeyWriter {
     this.at[0] = root;
     this.firstFunction = undefined;
     this.binary = 0;
-    this.keying?.clear();
+    if (this.keying.length > 0) this.keying.length = 0;
     this.keyOfMs = 0;
     this.tops = [];
   }
@@ -215,7 +219,7 @@ export class KeyWriter {
   private object(value: object): string {
     // Before anything is asked of it: Array.isArray sees through a Proxy, and its handler answers every other question.
     if (isProxy(value)) throw new KeyRefusal(this.here(), PROXY);
-    if (this.keying !== undefined && this.keying.size > 0 && this.keying.has(value)) {
+    if (this.keying.length > 0 && this.keying.includes(value)) {
       throw new KeyRefusal(this.here(), 'is the instance whose [keyOf]() is being keyed: a [keyOf]() must return plain data, not the instance');
     }
     const back = this.above(value);
@@ -314,9 +318,9 @@ export class KeyWriter {
       throw new KeyRefusal(this.here(), `has a [keyOf]() method that threw (${error instanceof Error ? error.message : String(error)})`);
     }
     this.keyOfMs += performance.now() - start;
-    (this.keying ??= new Set()).add(value);
+    this.keying.push(value);
     const text = `K${name.length}:${name}${this.child('[keyOf]()', made)}`;
-    this.keying.delete(value);
+    this.keying.pop();
     return text;
   }
 
