@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { deserialize } from 'node:v8';
 import { memorious, Memorious } from '../src';
@@ -46,4 +47,49 @@ test('loadCachedResults leaves out records past maxAge', () => {
   const until = Date.now() + 80;
   while (Date.now() < until);
   expect(Memorious.loadCachedResults(s.f)).toHaveLength(0);
+});
+
+test('a waiter polling a live holder\'s lock makes no draft per poll; it takes the lock once the holder dies', async () => {
+  let runs = 0;
+  class Waiting {
+    @memorious
+    async f(x: number): Promise<number> {
+      runs++;
+      return x * 2;
+    }
+  }
+  const w = new Waiting();
+  await w.f(0);
+  const dir = Memorious.locate(w.f);
+  await w.f(1);
+  const key = readdirSync(dir)
+    .filter((n) => n.endsWith('.bin'))
+    .find((n) => deserialize(readFileSync(`${dir}/${n}`)).input.x === 1)!
+    .slice(0, -4);
+  Memorious.clear(w.f);
+  mkdirSync(dir, { recursive: true });
+  // Another live process holds f(1)'s lock: a sleeper, killed after the waiter has polled a while.
+  const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
+  writeFileSync(`${dir}/${key}.lock`, JSON.stringify({ pid: holder.pid, host: hostname(), token: 'other', beats: false }));
+  const made: string[] = [];
+  const watcher = watch(dir, (_event, name) => {
+    if (name?.endsWith('.draft')) made.push(name);
+  });
+  try {
+    const before = runs;
+    const call = w.f(1);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(runs).toBe(before);
+    const drafts = new Set(made).size;
+    holder.kill('SIGKILL');
+    await new Promise((resolve) => holder.once('exit', resolve));
+    expect(await call).toBe(2);
+    expect(runs).toBe(before + 1);
+    // Six or so polls in 600 ms: none of them made a draft while the holder lived.
+    expect(drafts).toBe(0);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.draft') || n.endsWith('.lock'))).toEqual([]);
+  } finally {
+    watcher.close();
+    holder.kill('SIGKILL');
+  }
 });

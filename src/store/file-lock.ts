@@ -1,4 +1,4 @@
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DRAFT_EXT, GUARD_EXT } from './layout';
@@ -49,6 +49,10 @@ interface Holder {
  * Throws when locks cannot be made here at all (read-only, not a directory).
  */
 export function tryLock(path: string, dir: string, beats: boolean): Lock | undefined {
+  // Most calls here are a waiter's polls while a live holder computes. Looking first spares
+  // the folder a draft made and removed per poll: every writer in that folder waits on
+  // each such change, and with eight processes polling they were most of its changes.
+  if (existsSync(path) && !breakIfDead(path)) return undefined;
   const me: Holder = { pid: process.pid, start: START, host: HOST, token: randomBytes(8).toString('hex'), beats };
   // Written aside and linked into place: link fails if the lock exists, like O_EXCL, and
   // a lock is never seen empty, so no waiter can mistake a new one for a dead one.
