@@ -3,10 +3,12 @@
  * a memorized function: hits of records every process shares, misses of keys its own,
  * and misses of keys every process wants at once (which the cache's lock computes once).
  * As `floor`, it does the same mix by hand: reads and deserializes the shared records, and
- * writes its own records to a temp file renamed into one folder. Runs until `until` (ms
- * since the epoch), then prints what it saw as JSON.
+ * writes its own records to a temp file renamed into one folder. Starts at `startAt` (ms
+ * since the epoch), times its calls from `timedFrom` until `until`, then prints what it
+ * saw as JSON. The calls before `timedFrom` warm it under the same load, as every other
+ * case warms its code before timing: what they cost is reported apart, as `cold`.
  *
- * Usage: node many.js <funes|floor> <dir> <worker> <shared> <startAt> <until>
+ * Usage: node many.js <funes|floor> <dir> <worker> <shared> <startAt> <timedFrom> <until>
  */
 import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -33,8 +35,11 @@ export interface WorkerReport {
   readonly waits: number[];
   readonly errors: string[];
   readonly wrong: number;
+  /** Calls in the timed window. */
   readonly ops: number;
   readonly ms: number;
+  /** Latencies of the warm-up's hits and misses, from the process's first call. */
+  readonly cold: { readonly hits: number[]; readonly misses: number[] };
 }
 
 /** The mix: of every 10 operations, 6 hits of shared records, 2 misses of own keys, 2 of keys all processes want. */
@@ -44,14 +49,15 @@ function kindOf(n: number): 'hit' | 'own' | 'contended' {
 }
 
 function main(): void {
-  const [role, dir, workerText, sharedText, startText, untilText] = process.argv.slice(2);
+  const [role, dir, workerText, sharedText, startText, timedText, untilText] = process.argv.slice(2);
   const startAt = Number(startText);
+  const timedFrom = Number(timedText);
   const worker = Number(workerText);
   const shared = Number(sharedText);
   const until = Number(untilText);
-  const hits: number[] = [];
-  const misses: number[] = [];
-  const waits: number[] = [];
+  const cold = { hits: [] as number[], misses: [] as number[], waits: [] as number[] };
+  const timed = { hits: [] as number[], misses: [] as number[], waits: [] as number[] };
+  let seen = cold;
   const errors: string[] = [];
   let wrong = 0;
   let n = 0;
@@ -69,8 +75,14 @@ function main(): void {
   while (Date.now() < startAt) {
     // spin
   }
-  const start = performance.now();
+  let start = performance.now();
+  let ops = 0;
   while (Date.now() < until) {
+    if (seen === cold && Date.now() >= timedFrom) {
+      seen = timed;
+      start = performance.now();
+    }
+    if (seen === timed) ops++;
     const kind = kindOf(n++);
     let waited = false;
     const t0 = performance.now();
@@ -105,9 +117,10 @@ function main(): void {
       errors.push(error instanceof Error ? error.message : String(error));
     }
     const us = (performance.now() - t0) * 1000;
-    (kind === 'hit' ? hits : waited ? waits : misses).push(us);
+    (kind === 'hit' ? seen.hits : waited ? seen.waits : seen.misses).push(us);
   }
-  const report: WorkerReport = { hits, misses, waits, errors, wrong, ops: n, ms: performance.now() - start };
+  const { hits, misses, waits } = timed;
+  const report: WorkerReport = { hits, misses, waits, errors, wrong, ops, ms: performance.now() - start, cold: { hits: cold.hits, misses: cold.misses } };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
