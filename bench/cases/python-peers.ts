@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withTempCache, withTempDir, type Context } from '../fixtures';
 import { measure, type Plan, type Stats } from '../measure';
@@ -36,12 +36,35 @@ export async function pythonPeerCases(ctx: Context): Promise<Row[]> {
     target: { min: 1 },
     note,
   });
-  return [
+  const rows = [
     row('13 (1)', 'small hit', 'joblib.Memory', peers.hit.joblib, hit),
     row('13 (1)', 'small hit', 'diskcache memoize', peers.hit.diskcache, hit),
     row('13 (5)', 'small miss', 'joblib.Memory', peers.miss.joblib, miss!, missNote),
     row('13 (5)', 'small miss', 'diskcache memoize', peers.miss.diskcache, miss!, missNote),
   ];
+  // The same misses with both caches in memory (tmpfs), for information: what is left when
+  // making a file costs what the kernel's own work costs, so the software is compared alone.
+  if (ctx.base !== SHM && isWritableDir(SHM)) {
+    const inMemory = await withTempDir(SHM, 'python-peers', async (dir) => runDriver(python, dir, ctx.plan));
+    const [shmMiss, shmFloor] = await withTempCache(SHM, 'python-peers-miss', async (dir) => measure([smallMiss(), missFloor(join(dir, 'floor'))], ctx.plan));
+    const note = `${versions}; both caches in ${SHM} (tmpfs); funes's miss floor there ${us(shmFloor!.median)} µs; for information`;
+    rows.push(
+      { ...row('13 (5m)', 'small miss in memory', 'joblib.Memory', inMemory.miss.joblib, shmMiss!, note), target: undefined },
+      { ...row('13 (5m)', 'small miss in memory', 'diskcache memoize', inMemory.miss.diskcache, shmMiss!, note), target: undefined },
+    );
+  }
+  return rows;
+}
+
+const SHM = '/dev/shm';
+
+function isWritableDir(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** The first python3 that imports joblib and diskcache: $FUNES_BENCH_PYTHON, /usr/bin/python3 (Debian's packages), python3 on PATH. */
