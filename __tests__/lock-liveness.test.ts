@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { deserialize } from 'node:v8';
 import { memorious, Memorious } from '../src';
 import { tempCache } from './helpers/cache';
@@ -91,5 +92,46 @@ test('a waiter polling a live holder\'s lock makes no draft per poll; it takes t
   } finally {
     watcher.close();
     holder.kill('SIGKILL');
+  }
+});
+
+test('three processes taking and releasing one lock as fast as they can are never two holders at once', async () => {
+  // The store's lock itself, from the built package: a released lock judged by a waiter
+  // must not be removed under the guard after another waiter has linked its own.
+  const dir = mkdtempSync(join(tmpdir(), 'funes-lock-race-'));
+  const script = join(dir, 'hammer.js');
+  writeFileSync(
+    script,
+    `const fs = require('fs');
+const { tryLock } = require(${JSON.stringify(join(__dirname, '..', 'dist', 'cjs', 'store', 'file-lock.js'))});
+const [dir, ms] = process.argv.slice(2);
+const end = Date.now() + Number(ms);
+let held = 0, both = 0;
+while (Date.now() < end) {
+  const lock = tryLock(dir + '/k.lock', dir, false);
+  if (!lock) continue;
+  held++;
+  try { fs.closeSync(fs.openSync(dir + '/marker', 'wx')); } catch { both++; lock.release(); continue; }
+  for (let i = 0; i < 200; i++);
+  fs.unlinkSync(dir + '/marker');
+  lock.release();
+}
+console.log(JSON.stringify({ held, both }));
+`,
+  );
+  try {
+    const runs = await Promise.all(
+      [0, 1, 2].map(
+        () =>
+          new Promise<{ held: number; both: number }>((resolve, reject) => {
+            execFile(process.execPath, [script, dir, '2500'], { encoding: 'utf8' }, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout))));
+          }),
+      ),
+    );
+    // Each took it many times; none ever found another holder's marker (41 to 227 per 5 s before).
+    for (const r of runs) expect(r.held).toBeGreaterThan(10);
+    expect(runs.map((r) => r.both)).toEqual([0, 0, 0]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

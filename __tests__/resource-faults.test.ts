@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { deserialize } from 'node:v8';
-import { memorious } from '../src';
+import { memorious, Memorious } from '../src';
 import { allFilesUnder, warningsDuring } from './helpers/cache';
 import { recordFigures } from './helpers/figures';
 
@@ -119,13 +119,34 @@ const canMount = full !== undefined && readOnly !== undefined;
       runs++;
       return x * x * x;
     }
+
+    // Async, which locks by default: waiting yields, so a regression fails by timeout, not by a hung worker.
+    @memorious({ cacheDir: readOnly })
+    async locked(x: number): Promise<number> {
+      runs++;
+      return -x;
+    }
   }
   const lab = new ReadOnly();
 
   beforeAll(async () => {
     lab.square(2);
     await lab.cube(2);
+    // A lock on locked(4) left by a sync holder on another host, which only age (a day) would break.
+    await lab.locked(4);
+    const dir = Memorious.locate(lab.locked);
+    const record = readdirSync(dir).find((n) => n.endsWith('.bin'))!;
+    rmSync(join(dir, record));
+    writeFileSync(join(dir, record.replace(/\.bin$/, '.lock')), JSON.stringify({ pid: 4242, host: 'another-host', token: 'abc', beats: false }));
     expect(spawnSync('mount', ['-o', 'remount,ro', readOnly!]).status).toBe(0);
+  });
+
+  test('a call that finds another\'s lock where it could not make one computes at once instead of waiting', async () => {
+    runs = 0;
+    await warningsDuring(async () => {
+      expect(await lab.locked(4)).toBe(-4);
+    });
+    expect(runs).toBe(1);
   });
 
   test('stored records are still served; new ones are computed, returned, warned about once, and leave nothing', async () => {

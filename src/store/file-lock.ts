@@ -1,4 +1,4 @@
-import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { DRAFT_EXT, GUARD_EXT } from './layout';
@@ -52,7 +52,9 @@ export function tryLock(path: string, dir: string, beats: boolean): Lock | undef
   // Most calls here are a waiter's polls while a live holder computes. Looking first spares
   // the folder a draft made and removed per poll: every writer in that folder waits on
   // each such change, and with eight processes polling they were most of its changes.
-  if (existsSync(path) && !breakIfDead(path)) return undefined;
+  // Only where this process could make a lock itself: where it cannot (read-only), making
+  // the draft fails below and the call computes at once instead of waiting.
+  if (existsSync(path) && canCreateIn(dir) && !breakIfDead(path)) return undefined;
   const me: Holder = { pid: process.pid, start: START, host: HOST, token: randomBytes(8).toString('hex'), beats };
   // Written aside and linked into place: link fails if the lock exists, like O_EXCL, and
   // a lock is never seen empty, so no waiter can mistake a new one for a dead one.
@@ -108,6 +110,15 @@ function hold(path: string, me: Holder): Lock {
       }
     },
   };
+}
+
+function canCreateIn(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function read(path: string): Holder | undefined {
@@ -172,7 +183,11 @@ function breakIfDead(path: string): boolean {
   }
   closeSync(fd);
   try {
-    if (!dead(path, read(path))) return false;
+    const holder = read(path);
+    // Released since it was judged: nothing to break. Removing it now could remove a lock
+    // another waiter has just linked, which no guard orders, and let two hold the key.
+    if (!existsSync(path)) return true;
+    if (!dead(path, holder)) return false;
     unlinkSync(path);
     return true;
   } catch {
