@@ -1,7 +1,7 @@
-import { accessSync, closeSync, constants, existsSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { DRAFT_EXT, GUARD_EXT } from './layout';
+import { GUARD_EXT } from './layout';
 import type { Lock } from './types';
 
 /** A holder that beats refreshes its lock's mtime this often... */
@@ -43,47 +43,54 @@ interface Holder {
 }
 
 /**
- * Takes the lock file `path` (linked into place, so one process wins), or returns
+ * Takes the lock file `path` (made with O_EXCL, so one process wins), or returns
  * undefined while a live process holds it. A lock whose holder is dead (same host and its
  * pid gone, or silent too long) is broken and taken over, so no waiter waits forever.
  * Throws when locks cannot be made here at all (read-only, not a directory).
  */
 export function tryLock(path: string, dir: string, beats: boolean): Lock | undefined {
-  // Most calls here are a waiter's polls while a live holder computes. Looking first spares
-  // the folder a draft made and removed per poll: every writer in that folder waits on
-  // each such change, and with eight processes polling they were most of its changes.
-  // Only where this process could make a lock itself: where it cannot (read-only), making
-  // the draft fails below and the call computes at once instead of waiting.
-  if (existsSync(path) && canCreateIn(dir) && !breakIfDead(path)) return undefined;
+  if (existsSync(path)) {
+    // Where this process could not make a lock (read-only, another user's cache) it does not
+    // wait for another's, which may be a dead remote holder's for a day: the throw makes the
+    // call compute at once.
+    accessSync(dir, constants.W_OK);
+    if (!breakIfDead(path)) return undefined;
+  }
   const me: Holder = { pid: process.pid, start: START, host: HOST, token: randomBytes(8).toString('hex'), beats };
-  // Written aside and linked into place: link fails if the lock exists, like O_EXCL, and
-  // a lock is never seen empty, so no waiter can mistake a new one for a dead one.
-  const draft = `${path}.${me.token}${DRAFT_EXT}`;
-  try {
-    writeFileSync(draft, JSON.stringify(me));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(draft, JSON.stringify(me));
-  }
-  try {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        linkSync(draft, path);
-        return hold(path, me);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        if (!breakIfDead(path)) return undefined;
-      }
-    }
-    return undefined;
-  } finally {
+  // Made in place with O_EXCL, then written: a lock is two changes to its folder (made,
+  // removed), where a draft linked into place was four, and every writer in the folder
+  // waits on each. Seen empty for the microseconds before its holder is written, a lock
+  // is judged by age (EMPTY_MS), so no waiter takes a new one for a dead one.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let fd: number;
     try {
-      unlinkSync(draft);
-    } catch {
-      // Already gone.
+      fd = openSync(path, 'wx');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        mkdirSync(dir, { recursive: true });
+        continue;
+      }
+      if (code !== 'EEXIST') throw error;
+      if (!breakIfDead(path)) return undefined;
+      continue;
     }
+    try {
+      writeSync(fd, JSON.stringify(me));
+    } catch (error) {
+      // A full disk: an empty lock would hold the key for EMPTY_MS.
+      closeSync(fd);
+      try {
+        unlinkSync(path);
+      } catch {
+        // Broken already by another, who judged it empty and old.
+      }
+      throw error;
+    }
+    closeSync(fd);
+    return hold(path, me);
   }
+  return undefined;
 }
 
 function hold(path: string, me: Holder): Lock {
@@ -110,15 +117,6 @@ function hold(path: string, me: Holder): Lock {
       }
     },
   };
-}
-
-function canCreateIn(dir: string): boolean {
-  try {
-    accessSync(dir, constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function read(path: string): Holder | undefined {

@@ -25,5 +25,5 @@ export const GITIGNORE_FILE = '.gitignore';
 export const LOCK_EXT = '.lock';
 /** Held while a dead holder's lock is removed, so breakers take turns; left behind only by a crash. */
 export const GUARD_EXT = '.breaking';
-/** A lock being written, before it is linked into place; left behind only by a crash. */
+/** A lock being written, before it was linked into place, by funes before locks were made in place; still cleaned up. */
 export const DRAFT_EXT = '.draft';
