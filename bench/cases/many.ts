@@ -30,7 +30,8 @@ interface RunResult {
  * Starts `procs` children of one role together, lets them warm up for `warm` seconds under
  * the same load, then times `seconds` of their calls, and gathers what they report.
  */
-async function runAll(role: 'funes' | 'floor', dir: string, procs: number, shared: number, warm: number, seconds: number): Promise<RunResult> {
+async function runAll(role: 'funes' | 'funes-unlocked' | 'floor', dir: string, procs: number, shared: number, warm: number, seconds: number): Promise<RunResult> {
+  const run = String(runs++);
   // Node takes a few hundred ms to start on a busy machine: all begin at one instant after that.
   const startAt = Date.now() + 1500 + 150 * procs;
   const timedFrom = startAt + warm * 1000;
@@ -38,7 +39,7 @@ async function runAll(role: 'funes' | 'floor', dir: string, procs: number, share
   const reports = await Promise.all(
     Array.from({ length: procs }, (_, w) =>
       new Promise<WorkerReport>((resolve, reject) => {
-        const child = spawn(process.execPath, [CHILD, role, dir, String(w), String(shared), String(startAt), String(timedFrom), String(until)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, [CHILD, role, dir, run, String(w), String(shared), String(startAt), String(timedFrom), String(until)], { stdio: ['ignore', 'pipe', 'inherit'] });
         let out = '';
         child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
         child.on('error', reject);
@@ -57,6 +58,9 @@ async function runAll(role: 'funes' | 'floor', dir: string, procs: number, share
     cold: { hits: reports.flatMap((r) => r.cold.hits), misses: reports.flatMap((r) => r.cold.misses) },
   };
 }
+
+/** Which run this is: each names its keys by it, so that none finds another's records. */
+let runs = 0;
 
 /** Two runs of one role as one: their calls pooled, their times added. */
 function merge(a: RunResult, b: RunResult): RunResult {
@@ -124,7 +128,7 @@ export async function manyCases(ctx: Context): Promise<Row[]> {
     }
     writeFileSync(join(dir, 'shared.txt'), `${Array.from({ length: shared }, (_, i) => byInput.get(i)!).join('\n')}\n`);
 
-    ctx.log(`  case 12: ${procs} processes x ${warm} s warm-up + ${seconds} s timed, funes, floor, floor, funes; then 1 process each, then one per core`);
+    ctx.log(`  case 12: ${procs} processes x ${warm} s warm-up + ${seconds} s timed, funes, floor, floor, funes; then 1 process each, then one per core, then funes without its lock`);
     // Two rounds each, in the order funes, floor, floor, funes: this disk's write latency
     // drifts from minute to minute, and one round after the other would hand it to one side.
     const funesA = await runAll('funes', dir, procs, shared, warm, seconds);
@@ -137,6 +141,8 @@ export async function manyCases(ctx: Context): Promise<Row[]> {
     const cores = availableParallelism();
     const funesN = await runAll('funes', dir, cores, shared, warm, seconds);
     const floorN = await runAll('floor', dir, cores, shared, warm, seconds);
+    // What the lock costs a miss: the same mix without it, shared keys computed by several.
+    const unlocked = await runAll('funes-unlocked', dir, procs, shared, warm, seconds);
 
     // What the processes computed: each key once, each stored, every record whole.
     const computed = new Map<string, number>();
@@ -157,8 +163,8 @@ export async function manyCases(ctx: Context): Promise<Row[]> {
         torn++;
       }
     }
-    const errors = funes.errors.length + funes1.errors.length + funesN.errors.length;
-    const wrong = funes.wrong + funes1.wrong + funesN.wrong;
+    const errors = funes.errors.length + funes1.errors.length + funesN.errors.length + unlocked.errors.length;
+    const wrong = funes.wrong + funes1.wrong + funesN.wrong + unlocked.wrong;
     const problems = errors + wrong + duplicates + lost + torn;
     const checks = `${computed.size.toLocaleString('en-US')} computations: ${errors} errors, ${wrong} wrong answers, ${lost} lost writes, ${torn} torn records, ${duplicates} computed twice`;
     const one: Stats = { median: 1, p10: 1, p90: 1, samples: 1, batch: 1 };
@@ -182,6 +188,16 @@ export async function manyCases(ctx: Context): Promise<Row[]> {
         note:
           `median ${fmt(quantile(funes.misses, 0.5))} µs (floor ${fmt(quantile(floor.misses, 0.5))}); ${funes.misses.length.toLocaleString('en-US')} misses; ` +
           `${funes.waits.length.toLocaleString('en-US')} calls found another process computing their key and waited for its record (median ${fmt(quantile(funes.waits, 0.5))} µs, p99 ${fmt(quantile(funes.waits, 0.99))}); ${coldP99(funes.cold.misses, floor.cold.misses)}`,
+      },
+      {
+        id: '12',
+        label: `${procs} processes, funes without its lock: miss latency p99`,
+        subject: p99(unlocked.misses),
+        reference: p99(floor.misses),
+        referenceLabel: `${procs} processes: look, serialize, write temp + rename into one folder`,
+        note:
+          `median ${fmt(quantile(unlocked.misses, 0.5))} µs; ${unlocked.misses.length.toLocaleString('en-US')} misses; what the lock costs: ` +
+          'a locked miss makes and removes a draft, links the lock and removes it (4 more changes to the folder); for information',
       },
       {
         id: '12',

@@ -8,23 +8,30 @@
  * saw as JSON. The calls before `timedFrom` warm it under the same load, as every other
  * case warms its code before timing: what they cost is reported apart, as `cold`.
  *
- * Usage: node many.js <funes|floor> <dir> <worker> <shared> <startAt> <timedFrom> <until>
+ * As `funes-unlocked`, it calls the same function without its lock: what the lock costs.
+ * Each run names its own and contended keys by `run`, so that no run finds another's.
+ *
+ * Usage: node many.js <funes|funes-unlocked|floor> <dir> <run> <worker> <shared> <startAt> <timedFrom> <until>
  */
-import { appendFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { Memorious, memorious } from '../../src';
 
-/** Every computation is logged, by key, so the parent can count duplicates. */
-let log: string | undefined;
+/**
+ * Every computation, by key, so the parent can count duplicates: kept in memory and
+ * written once at the end, so that the timed miss holds funes's file work and none of the
+ * bench's own (the floor keeps no such log).
+ */
+const computations: string[] = [];
 /** Whether the call being timed computed (a miss) or was served a record (a hit). */
 let computed = false;
 
-/** The memorized function every process calls; `lock` so that a shared miss is computed once. */
-export const point = memorious({ name: 'manyPoint', lock: true })(function manyPoint(kind: string, i: number): { kind: string; i: number; sq: number } {
+/** The memorized function every process calls; `lock` so that a shared miss is computed once (one name, one folder, either way). */
+export const point = memorious({ name: 'manyPoint', lock: process.argv[2] !== 'funes-unlocked' })(function manyPoint(kind: string, i: number): { kind: string; i: number; sq: number } {
   computed = true;
-  if (log) appendFileSync(log, `${kind}:${i}\n`);
+  computations.push(`${kind}:${i}\n`);
   return { kind, i, sq: i * i };
 });
 
@@ -49,7 +56,8 @@ function kindOf(n: number): 'hit' | 'own' | 'contended' {
 }
 
 function main(): void {
-  const [role, dir, workerText, sharedText, startText, timedText, untilText] = process.argv.slice(2);
+  const [role, dir, run, workerText, sharedText, startText, timedText, untilText] = process.argv.slice(2);
+  const funes = role !== 'floor';
   const startAt = Number(startText);
   const timedFrom = Number(timedText);
   const worker = Number(workerText);
@@ -64,10 +72,9 @@ function main(): void {
   let own = 0;
   let contended = 0;
   const floorDir = join(dir!, 'floor');
-  const sharedFiles = role === 'floor' ? readFileSync(join(dir!, 'shared.txt'), 'utf8').split('\n').filter(Boolean) : [];
-  if (role === 'funes') {
+  const sharedFiles = !funes ? readFileSync(join(dir!, 'shared.txt'), 'utf8').split('\n').filter(Boolean) : [];
+  if (funes) {
     Memorious.configure({ cacheDir: join(dir!, 'cache') });
-    log = join(dir!, `computed-${worker}.log`);
   } else {
     mkdirSync(floorDir, { recursive: true });
   }
@@ -87,10 +94,11 @@ function main(): void {
     let waited = false;
     const t0 = performance.now();
     try {
-      if (role === 'funes') {
-        const [k, i] = kind === 'hit' ? ['shared', (n * 7919) % shared] : kind === 'own' ? [`w${worker}`, own++] : ['contended', contended++];
+      if (funes) {
+        const [k, i] = kind === 'hit' ? ['shared', (n * 7919) % shared] : kind === 'own' ? [`${run}-w${worker}`, own++] : [`${run}-contended`, contended++];
         computed = false;
         const out = point(k, i);
+        if (kind === 'hit' && computed) errors.push(`shared record ${i} was computed again: it was lost`);
         // A key every process wants is a miss for the one that computes it; the others wait for its record.
         waited = kind === 'contended' && !computed;
         if (out.kind !== k || out.i !== i || out.sq !== i * i) wrong++;
@@ -100,7 +108,7 @@ function main(): void {
         if (out.i !== i) wrong++;
       } else {
         const i = kind === 'own' ? own++ : contended++;
-        const name = kind === 'own' ? `w${worker}-${i}` : `c-${i}`;
+        const name = kind === 'own' ? `${run}-w${worker}-${i}` : `${run}-c-${i}`;
         const key = createHash('sha256').update(`${name}`).digest('hex');
         const bytes = serialize({ input: { kind, i }, output: { kind, i, sq: i * i }, time: 0, key, created: Date.now() });
         // A miss looks first, then writes aside and renames into the one folder.
@@ -120,6 +128,8 @@ function main(): void {
     (kind === 'hit' ? seen.hits : waited ? seen.waits : seen.misses).push(us);
   }
   const { hits, misses, waits } = timed;
+  // The unlocked run computes shared keys more than once by design: its log is not counted.
+  if (funes) writeFileSync(join(dir!, `${role === 'funes' ? 'computed' : 'unlocked'}-${run}-${worker}.log`), computations.join(''));
   const report: WorkerReport = { hits, misses, waits, errors, wrong, ops, ms: performance.now() - start, cold: { hits: cold.hits, misses: cold.misses } };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
