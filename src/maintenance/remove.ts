@@ -1,5 +1,7 @@
 import { readdirSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeDeadLock } from '../store/file-lock';
+import { LOCK_EXT } from '../store/layout';
 import { META_FILE, OLD_CURRENT_FILE, USED_FILE, type FileInfo } from '../store/scan';
 
 /** Removes files; one already gone counts as removed by someone else, not by us. Returns what we removed. */
@@ -7,6 +9,15 @@ export function removeFiles(files: readonly FileInfo[], onEach?: () => void): { 
   let count = 0;
   let bytes = 0;
   for (const f of files) {
+    // A lock judged dead by a scan may have been broken and taken since: judged again, under the guard.
+    if (f.path.endsWith(LOCK_EXT)) {
+      if (removeDeadLock(f.path)) {
+        count++;
+        bytes += f.size;
+      }
+      onEach?.();
+      continue;
+    }
     try {
       unlinkSync(f.path);
       count++;

@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, statSync, unlinkSync, utimesSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { GUARD_EXT } from './layout';
@@ -10,13 +10,27 @@ const BEAT_MS = 5_000;
 const SILENT_MS = 30_000;
 /** A holder that cannot beat (a sync method blocks its thread) on another host: judged by age alone. */
 const REMOTE_SILENT_MS = 24 * 3600_000;
-/** A lock file with no readable content is none of ours (ours are linked in whole): judged by age. */
+/** A lock file with no readable content (a holder between making and writing it, or none of ours): judged by age. */
 const EMPTY_MS = 10_000;
 /** A breaker's guard older than this belongs to a breaker that died. */
 const GUARD_MS = 10_000;
 
-
 const HOST = hostname();
+
+/**
+ * The PID namespace, on Linux: a lock names it, so that a container sharing the host's name
+ * (host networking) is not taken for this one, where its pids would be looked up among
+ * ours and judged dead. A lock that names none (made by an earlier funes) counts as ours.
+ */
+const PID_NS = pidNamespace();
+
+function pidNamespace(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), where
@@ -38,6 +52,7 @@ interface Holder {
   /** When the holder's process started (Linux), so that a reused pid is not taken for it. */
   readonly start?: string;
   readonly host: string;
+  readonly ns?: string;
   readonly token: string;
   readonly beats: boolean;
 }
@@ -49,14 +64,14 @@ interface Holder {
  * Throws when locks cannot be made here at all (read-only, not a directory).
  */
 export function tryLock(path: string, dir: string, beats: boolean): Lock | undefined {
-  if (existsSync(path)) {
+  if (isThere(path)) {
     // Where this process could not make a lock (read-only, another user's cache) it does not
     // wait for another's, which may be a dead remote holder's for a day: the throw makes the
     // call compute at once.
     accessSync(dir, constants.W_OK);
     if (!breakIfDead(path)) return undefined;
   }
-  const me: Holder = { pid: process.pid, start: START, host: HOST, token: randomBytes(8).toString('hex'), beats };
+  const me: Holder = { pid: process.pid, start: START, host: HOST, ns: PID_NS, token: randomBytes(8).toString('hex'), beats };
   // Made in place with O_EXCL, then written: a lock is two changes to its folder (made,
   // removed), where a draft linked into place was four, and every writer in the folder
   // waits on each. Seen empty for the microseconds before its holder is written, a lock
@@ -72,6 +87,7 @@ export function tryLock(path: string, dir: string, beats: boolean): Lock | undef
         continue;
       }
       if (code !== 'EEXIST') throw error;
+      isThere(path);
       if (!breakIfDead(path)) return undefined;
       continue;
     }
@@ -119,6 +135,22 @@ function hold(path: string, me: Holder): Lock {
   };
 }
 
+/**
+ * Whether something is at `path`. Throws if it is not a file, which no holder made and no
+ * breaker may remove (a folder, a symlink): waiting for it would be waiting forever, so
+ * the call computes instead.
+ */
+function isThere(path: string): boolean {
+  let found;
+  try {
+    found = lstatSync(path);
+  } catch {
+    return false;
+  }
+  if (!found.isFile()) throw new Error(`${path} is not a lock file; remove it`);
+  return true;
+}
+
 function read(path: string): Holder | undefined {
   try {
     const holder = JSON.parse(readFileSync(path, 'utf8')) as Holder;
@@ -136,16 +168,38 @@ function dead(path: string, holder: Holder | undefined): boolean {
     return true;
   }
   if (!holder) return age > EMPTY_MS;
-  if (holder.host === HOST && (!alive(holder.pid) || (holder.start !== undefined && processStart(holder.pid) !== holder.start))) {
-    return true;
-  }
+  const here = holder.host === HOST && (holder.ns === undefined || holder.ns === PID_NS);
+  if (here && (!alive(holder.pid) || otherProcess(holder))) return true;
   if (holder.beats) return age > SILENT_MS;
-  return holder.host !== HOST && age > REMOTE_SILENT_MS;
+  return !here && age > REMOTE_SILENT_MS;
+}
+
+/**
+ * Removes the lock at `path` if its holder is gone, judged again under the breakers' guard:
+ * the scan that found it may be minutes old, and its holder's key taken again since.
+ * Returns whether it was removed.
+ */
+export function removeDeadLock(path: string): boolean {
+  try {
+    return isThere(path) && breakIfDead(path) && !existsSync(path);
+  } catch {
+    return false;
+  }
 }
 
 /** Whether the lock file at `path` belongs to a holder that is gone: for cleaning up after crashes. */
 export function lockIsDead(path: string): boolean {
   return dead(path, read(path));
+}
+
+/**
+ * Whether the live process at the holder's pid started at another time: the pid was reused.
+ * A start time that cannot be read (/proc mounted with hidepid) says nothing either way.
+ */
+function otherProcess(holder: Holder): boolean {
+  if (holder.start === undefined) return false;
+  const start = processStart(holder.pid);
+  return start !== undefined && start !== holder.start;
 }
 
 function alive(pid: number): boolean {
@@ -171,6 +225,7 @@ function breakIfDead(path: string): boolean {
     fd = openSync(guard, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    isThere(guard);
     // A breaker killed while breaking leaves its guard: breaking takes microseconds.
     try {
       if (Date.now() - statSync(guard).mtimeMs > GUARD_MS) unlinkSync(guard);
