@@ -197,7 +197,7 @@ export async function manyCases(ctx: Context): Promise<Row[]> {
         referenceLabel: `${procs} processes: look, serialize, write temp + rename into one folder`,
         note:
           `median ${fmt(quantile(unlocked.misses, 0.5))} µs; ${unlocked.misses.length.toLocaleString('en-US')} misses; what the lock costs: ` +
-          'a locked miss makes and removes a draft, links the lock and removes it (4 more changes to the folder); for information',
+          'a locked miss also makes its lock file and removes it (one more file created per miss); for information',
       },
       {
         id: '12',
