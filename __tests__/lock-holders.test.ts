@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readlinkSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readlinkSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deserialize } from 'node:v8';
@@ -103,12 +103,16 @@ test('a holder in another PID namespace under the same host name (a container wi
 test('a live holder whose start time this user cannot read (/proc mounted with hidepid) is not judged dead', () => {
   const dir = mkdtempSync(join(tmpdir(), 'funes-hidepid-'));
   chmodSync(dir, 0o777);
+  // The other users cannot be assumed to reach this checkout (a clone in a private folder): the lock goes with them.
+  const lockJs = join(dir, 'lock', 'file-lock.js');
+  mkdirSync(join(dir, 'lock'));
+  for (const f of ['file-lock.js', 'layout.js']) copyFileSync(join(LOCK_JS, '..', f), join(dir, 'lock', f));
   const script = join(dir, 'holder.js');
-  writeFileSync(script, HOLDER.replace('process.argv.slice(1)', 'process.argv.slice(2)'));
+  writeFileSync(script, HOLDER.replace('process.argv.slice(1)', 'process.argv.slice(2)').replace(JSON.stringify(LOCK_JS), JSON.stringify(lockJs)));
   const probe = join(dir, 'probe.js');
   writeFileSync(
     probe,
-    `const { lockIsDead, tryLock } = require(${JSON.stringify(LOCK_JS)});
+    `const { lockIsDead, tryLock } = require(${JSON.stringify(lockJs)});
 const [path, dir] = process.argv.slice(2);
 const lock = tryLock(path, dir, false);
 console.log(JSON.stringify({ dead: lockIsDead(path), took: !!lock }));
