@@ -1,12 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readlinkSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readlinkSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deserialize } from 'node:v8';
 import { memorious, Memorious } from '../src';
 import { removeFiles } from '../src/maintenance/remove';
 import { lockIsDead } from '../src/store/file-lock';
-import { tempCache } from './helpers/cache';
+import { recordNameFor, tempCache } from './helpers/cache';
 
 tempCache();
 
@@ -53,11 +52,9 @@ function lockedMethod(): { call: (x: number) => Promise<number>; runs: () => num
     key: async (x) => {
       await l.f(x);
       const dir = Memorious.locate(l.f);
-      const name = readdirSync(dir)
-        .filter((n) => n.endsWith('.bin'))
-        .find((n) => deserialize(readFileSync(join(dir, n))).input.x === x)!;
-      rmSync(join(dir, name));
-      return name.slice(0, -4);
+      const name = recordNameFor(dir, x);
+      rmSync(join(dir, `${name}.bin`));
+      return name;
     },
   };
 }

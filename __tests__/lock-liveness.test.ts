@@ -1,10 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deserialize } from 'node:v8';
 import { memorious, Memorious } from '../src';
-import { tempCache } from './helpers/cache';
+import { recordNameFor, tempCache } from './helpers/cache';
 
 tempCache();
 
@@ -22,10 +21,7 @@ test('a lock whose pid now names another process (a reused pid) is taken over, n
   const dir = Memorious.locate(r.f);
   // Which record file f(1) will have: make it, note its name, remove it.
   r.f(1);
-  const key = readdirSync(dir)
-    .filter((n) => n.endsWith('.bin'))
-    .find((n) => deserialize(readFileSync(`${dir}/${n}`)).input.x === 1)!
-    .slice(0, -4);
+  const key = recordNameFor(dir, 1);
   Memorious.clear(r.f);
   mkdirSync(dir, { recursive: true });
   // A live pid (ours) with a start time that is not ours: the holder that wrote it is gone.
@@ -63,10 +59,7 @@ test('a waiter polling a live holder\'s lock changes nothing in the folder; it t
   await w.f(0);
   const dir = Memorious.locate(w.f);
   await w.f(1);
-  const key = readdirSync(dir)
-    .filter((n) => n.endsWith('.bin'))
-    .find((n) => deserialize(readFileSync(`${dir}/${n}`)).input.x === 1)!
-    .slice(0, -4);
+  const key = recordNameFor(dir, 1);
   Memorious.clear(w.f);
   mkdirSync(dir, { recursive: true });
   // Another live process holds f(1)'s lock: a sleeper, killed after the waiter has polled a while.

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
+import { deserialize } from 'node:v8';
 import { Memorious } from '../../src';
 
 /** A fresh cache directory, made the process default; removed after the file's tests. */
@@ -87,4 +88,12 @@ export function currentVersion(methodDir: string): string | undefined {
     if (!best || used > best[0]) best = [used, name];
   }
   return best?.[1];
+}
+
+/** The name (without `.bin`) of the record in `dir` whose input `x` is `x`. */
+export function recordNameFor(dir: string, x: unknown): string {
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.bin'))
+    .find((n) => (deserialize(readFileSync(join(dir, n))) as { input: { x: unknown } }).input.x === x)!
+    .slice(0, -4);
 }
